@@ -1,0 +1,322 @@
+"""The command line: parse arguments, call the core, or open the app.
+
+Scripts depend on this surface: one ``error:`` line on stderr and exit 1 for
+anything a user can fix, exit 2 for a wrong command line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import orjson
+
+from reader import __version__
+from reader.core import export, library
+from reader.core.errors import ReaderError
+from reader.core.models import Entry
+from reader.core.search import SearchIndex
+from reader.core.store import Store
+from reader.core.text import strip_control
+
+
+class UsageError(Exception):
+    """A wrong command line: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _add_db(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH", default=default,
+        help="the store file (default: $READER_DB, else library.json in the user data directory)",
+    )
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--unread", action="store_true", help="only papers not read yet")
+    group.add_argument("--read", action="store_true", help="only papers read")
+    group.add_argument("--starred", action="store_true", help="only starred papers")
+    parser.add_argument("--tag", metavar="T", help="only papers tagged T")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reader",
+        description="A terminal reading manager for research papers. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    _add_db(parser, default=None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = commands.add_parser(
+        "import", help="import paper lists (files or directories)",
+        description="Import paper lists. Every file is parsed before the store is touched: "
+        "if any file is bad, none is imported (all or none).",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    _add_db(p)
+
+    p = commands.add_parser("list", help="list papers")
+    _add_filters(p)
+    p.add_argument("--json", action="store_true", help="print one JSON array of records")
+    _add_db(p)
+
+    p = commands.add_parser("search", help="fuzzy search titles, abstracts, tags and notes")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
+    p.add_argument("--json", action="store_true", help="print one JSON array of records with a score")
+    _add_db(p)
+
+    p = commands.add_parser("show", help="show one paper")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+
+    p = commands.add_parser("mark", help="mark papers read, unread, starred or unstarred")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    read = p.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="read", action="store_const", const=True, default=None)
+    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    star = p.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="starred", action="store_const", const=True, default=None)
+    star.add_argument("--unstar", dest="starred", action="store_const", const=False)
+    _add_db(p)
+
+    p = commands.add_parser("note", help="set a paper's note ('-' reads it from stdin; '' clears it)")
+    p.add_argument("id")
+    p.add_argument("text")
+    _add_db(p)
+
+    p = commands.add_parser("tag", help="add tags to a paper (or remove them)")
+    p.add_argument("id")
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.add_argument("--remove", action="store_true", help="remove the tags instead")
+    _add_db(p)
+
+    p = commands.add_parser("export", help="write the notes file (Markdown or JSON)")
+    _add_filters(p)
+    p.add_argument("--all", action="store_true", help="every paper (the default)")
+    p.add_argument("--format", choices=export.FORMATS, default="markdown")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
+    _add_db(p)
+
+    p = commands.add_parser("demo", help="open the app on a bundled sample, in a throwaway store")
+    del p
+    return parser
+
+
+# -- output helpers ----------------------------------------------------------
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _marks(entry: Entry) -> str:
+    state = entry.state
+    return ("R" if state.read else "-") + ("*" if state.starred else "-") + ("C" if entry.paper.code_link else "-")
+
+
+def _print_table(entries: Sequence[Entry]) -> None:
+    if not entries:
+        return
+    width = max(len(e.id) for e in entries)
+    for entry in entries:
+        print(f"{_marks(entry)}  {entry.id:<{width}}  {strip_control(entry.paper.title)}")
+
+
+def _describe(entry: Entry) -> str:
+    paper, state = entry.paper, entry.state
+    lines = [paper.title, "", f"id:      {paper.id}"]
+    if paper.arxiv_id:
+        lines.append(f"arXiv:   {paper.arxiv_id}")
+    if paper.authors:
+        lines.append(f"authors: {', '.join(paper.authors)}")
+    if paper.listing_date:
+        lines.append(f"listed:  {paper.listing_date}")
+    flags = [state.status] + (["starred"] if state.starred else [])
+    lines.append(f"status:  {', '.join(flags)}")
+    if state.tags:
+        lines.append(f"tags:    {', '.join(state.tags)}")
+    for link in paper.links:
+        lines.append(f"{link.kind + ':':<9}{link.url}")
+    if paper.abstract:
+        lines += ["", paper.abstract]
+    if state.note:
+        lines += ["", "Note:", state.note]
+    return strip_control("\n".join(lines))
+
+
+def _filter(args: argparse.Namespace) -> library.Filter:
+    return library.Filter(unread=args.unread, read=args.read, starred=args.starred, tag=args.tag)
+
+
+# -- commands -------------------------------------------------------------------
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int, path: Path) -> None:
+        if show_progress and total > 1:
+            sys.stderr.write(f"\rparsing {done}/{total} files")
+            sys.stderr.flush()
+
+    plan = library.import_paths(store, args.paths, progress)
+    if show_progress and len(plan.files) > 1:
+        sys.stderr.write("\n")
+    if len(plan.files) > 1:
+        for summary in plan.files:
+            print(f"{summary.source} ({summary.format}): {summary.line()}")
+    else:
+        for summary in plan.files:
+            print(f"{summary.source} ({summary.format})")
+    print(plan.total.line())
+    return 0
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    entries = library.select(store.entries(), _filter(args))
+    if args.json:
+        _print_json([entry.to_record() for entry in entries])
+    else:
+        _print_table(entries)
+    return 0
+
+
+def cmd_search(store: Store, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    entries = {entry.id: entry for entry in store.entries()}
+    hits = SearchIndex(entries.values()).search(args.query, limit=args.limit)
+    if args.json:
+        _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
+    else:
+        _print_table([entries[hit.id] for hit in hits])
+    return 0
+
+
+def cmd_show(store: Store, args: argparse.Namespace) -> int:
+    entry = store.entry(store.resolve(args.id))
+    if args.json:
+        _print_json([entry.to_record()])
+    else:
+        print(_describe(entry))
+    return 0
+
+
+def cmd_mark(store: Store, args: argparse.Namespace) -> int:
+    changes = {name: getattr(args, name) for name in ("read", "starred") if getattr(args, name) is not None}
+    if not changes:
+        raise UsageError("say what to mark: --read, --unread, --star or --unstar")
+    ids = list(dict.fromkeys(store.resolve(token) for token in args.ids))
+    for entry in store.set_state(ids, **changes):
+        print(f"{_marks(entry)}  {entry.id}")
+    return 0
+
+
+def cmd_note(store: Store, args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    paper_id = store.resolve(args.id)
+    store.set_state([paper_id], note=strip_control(text).rstrip())
+    print(f"note saved for {paper_id}")
+    return 0
+
+
+def cmd_tag(store: Store, args: argparse.Namespace) -> int:
+    paper_id = store.resolve(args.id)
+    given = library.normalise_tags(strip_control(t) for t in args.tags)
+    if not given:
+        raise UsageError("no tag given")
+    removed = {tag.casefold() for tag in given}
+
+    def change(state: Any) -> Any:
+        if args.remove:
+            return state.with_changes(tags=tuple(t for t in state.tags if t.casefold() not in removed))
+        return state.with_changes(tags=library.normalise_tags([*state.tags, *given]))
+
+    entry = store.update_states([paper_id], change)[0]
+    print(f"{paper_id}: {', '.join(entry.state.tags) or '(no tags)'}")
+    return 0
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    entries = library.select(store.entries(), _filter(args))
+    if args.output is None:
+        sys.stdout.write(export.render(entries, args.format))
+        return 0
+    target = library.write_export(entries, args.format, args.output)
+    print(f"wrote {len(entries)} papers to {target}", file=sys.stderr)
+    return 0
+
+
+def cmd_app(store: Store) -> int:
+    from reader.tui import run_app
+
+    run_app(store)
+    return 0
+
+
+def cmd_demo() -> int:
+    from reader.tui import run_demo
+
+    run_demo()
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "list": cmd_list,
+    "search": cmd_search,
+    "show": cmd_show,
+    "mark": cmd_mark,
+    "note": cmd_note,
+    "tag": cmd_tag,
+    "export": cmd_export,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return cmd_demo()
+    store = library.open_store(args.db)
+    try:
+        if args.command is None:
+            return cmd_app(store)
+        return COMMANDS[args.command](store, args)
+    finally:
+        store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ReaderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``reader list | head``): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        if os.environ.get("READER_DEBUG"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)", file=sys.stderr)
+        return 1

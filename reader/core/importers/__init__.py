@@ -1,0 +1,99 @@
+"""Read paper lists: detect the shape from the content, then parse it.
+
+Every importer turns text into ``ParsedPaper`` records or raises
+``InputError`` naming the file and the problem; none touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.errors import InputError
+from reader.core.importers import hf_text
+from reader.core.models import ParsedPaper
+
+MAX_BYTES = 200 * 1024 * 1024
+
+Parser = Callable[[str, Path], list[ParsedPaper]]
+
+# Tried in order; the first whose ``sniff`` says yes parses the file.
+_FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
+    ("hf-page", hf_text.sniff, hf_text.parse),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    path: Path
+    format: str
+    papers: list[ParsedPaper]
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), refusing binary files."""
+    if not raw.strip():
+        raise InputError("empty file: no papers in it", path=path)
+    if b"\x00" in raw[:65536]:
+        raise InputError("binary file, not a text paper list", path=path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start})", path=path, line=line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect(text: str) -> str | None:
+    """The name of the shape ``text`` is in, or None."""
+    for name, sniff, _ in _FORMATS:
+        if sniff(text):
+            return name
+    return None
+
+
+def parse_text(text: str, path: Path) -> ParsedFile:
+    for name, sniff, parse in _FORMATS:
+        if sniff(text):
+            papers = parse(text, path)
+            if not papers:
+                raise InputError(f"no papers found in this {name} file", path=path)
+            return ParsedFile(path=path, format=name, papers=papers)
+    raise InputError(
+        "not a paper list: expected a Hugging Face papers page, daily-papers JSON, "
+        "an arXiv Atom feed, BibTeX, or a list of arXiv ids",
+        path=path,
+    )
+
+
+def read_file(path: Path) -> ParsedFile:
+    """Parse one file, or raise ``InputError`` naming it."""
+    try:
+        if path.is_dir():
+            raise InputError("is a directory", path=path)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"too large ({size // (1024 * 1024)} MB; the limit is 200 MB)", path=path)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except PermissionError:
+        raise InputError("permission denied", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    return parse_text(decode(raw, path), path)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files named, plus the files inside directories named (sorted, hidden ones skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if not inside:
+                raise InputError("directory holds no files", path=path)
+            files.extend(inside)
+        else:
+            files.append(path)
+    return files

@@ -1,0 +1,94 @@
+"""Find, clean and classify the links that sit inside abstracts.
+
+Abstracts carry links with sentence punctuation glued on
+(``https://github.com/o/r.``), LaTeX doubles (``URL{URL}``, ``\\url{URL}``)
+and bare ``www.`` forms. One link a URL, in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from reader.core.models import Link, LinkKind
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"*"
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org"}
+_NOT_CODE_PREFIXES = ("/papers", "/blog", "/docs", "/login", "/join")
+_PROJECT_HOST_SUFFIXES = (".github.io", ".gitlab.io", ".notion.site", ".netlify.app", ".vercel.app", ".pages.dev")
+_PROJECT_HOSTS = {"sites.google.com"}
+_PROJECT_CUE = re.compile(r"(project|home)\s*page|homepage|website|demo|webpage", re.IGNORECASE)
+
+
+def _trim(url: str) -> str:
+    """Drop punctuation that belongs to the sentence, keeping balanced brackets."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _undouble(url: str) -> str:
+    """``X{X}`` (a LaTeX ``\\href`` flattened by a copy) is one link."""
+    brace = url.find("{")
+    if brace > 0:
+        return url[:brace]
+    return url
+
+
+def canonical(url: str) -> str:
+    """The form used to tell two links apart."""
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    return url
+
+
+def classify(url: str, context: str = "") -> tuple[LinkKind, str | None]:
+    """Say what a link is; for code hosts also the ``owner/repo`` root."""
+    parts = urlsplit(canonical(url))
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host in _CODE_HOSTS and segments and not parts.path.startswith(_NOT_CODE_PREFIXES):
+        if host == "huggingface.co" and segments[0] in {"spaces", "datasets"}:
+            repo = "/".join(segments[:3]) if len(segments) >= 3 else None
+            return "code", repo
+        repo = "/".join(segments[:2]) if len(segments) >= 2 else None
+        if repo and repo.endswith(".git"):
+            repo = repo[:-4]
+        return "code", repo
+    if host in _PROJECT_HOSTS or host.endswith(_PROJECT_HOST_SUFFIXES) or _PROJECT_CUE.search(context):
+        return "project", None
+    return "other", None
+
+
+def find_links(text: str) -> tuple[Link, ...]:
+    """Every distinct link in ``text``, cleaned and classified, in order."""
+    links: list[Link] = []
+    seen: set[str] = set()
+    for match in _URL.finditer(text):
+        url = _trim(_undouble(_trim(match.group(0))))
+        if len(url) < 8 or "." not in url.split("//", 1)[-1]:
+            continue
+        url = canonical(url)
+        key = url.rstrip("/").lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        context = text[max(0, match.start() - 40) : match.start()]
+        kind, repo = classify(url, context)
+        links.append(Link(url=url, kind=kind, repo=repo))
+    return tuple(links)
+
+
+def make_link(url: str, kind: LinkKind | None = None) -> Link:
+    """A link given by a structured source (an API field), cleaned the same way."""
+    url = canonical(_trim(url.strip()))
+    found_kind, repo = classify(url)
+    return Link(url=url, kind=kind or found_kind, repo=repo if (kind or found_kind) == "code" else None)

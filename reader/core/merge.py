@@ -1,0 +1,182 @@
+"""Fold newly parsed papers into what the store already holds.
+
+The same paper from two sources is one paper: it is matched on the arXiv id,
+else on the normalised title. A later import fills in what was missing
+(an arXiv id, authors, a repository) and never touches what the user wrote,
+which lives in another table altogether.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.core.links import canonical
+from reader.core.models import Link, ParsedPaper
+from reader.core.text import short_id, title_key
+
+Records = dict[str, dict[str, Any]]
+
+# Fields a later import may fill in when the store has nothing for them.
+_FILLABLE = ("abstract", "abstract_raw", "arxiv_id", "authors", "published", "listing_date", "keywords")
+# Counts that a newer source knows better.
+_REFRESHED = ("upvotes", "stars")
+
+
+@dataclass(slots=True)
+class FileSummary:
+    source: str
+    format: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    filled: Counter[str] = field(default_factory=Counter)
+
+    def line(self) -> str:
+        text = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+        if self.filled:
+            merged = ", ".join(f"{name} ({count})" for name, count in sorted(self.filled.items()))
+            text += f"; filled in: {merged}"
+        return text
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """What an import will write: whole records keyed by id, and what it means."""
+
+    records: Records
+    files: list[FileSummary]
+
+    @property
+    def total(self) -> FileSummary:
+        total = FileSummary(source="", format="")
+        for summary in self.files:
+            total.new += summary.new
+            total.updated += summary.updated
+            total.unchanged += summary.unchanged
+            total.filled.update(summary.filled)
+        return total
+
+
+class _Index:
+    """Find a stored paper by arXiv id or by normalised title."""
+
+    def __init__(self, records: Records) -> None:
+        self.by_arxiv: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        for paper_id, record in records.items():
+            self.add(paper_id, record)
+
+    def add(self, paper_id: str, record: dict[str, Any]) -> None:
+        if record.get("arxiv_id"):
+            self.by_arxiv.setdefault(record["arxiv_id"], paper_id)
+        if not record.get("stub"):
+            self.by_title.setdefault(title_key(record["title"]), paper_id)
+
+    def find(self, paper: ParsedPaper) -> str | None:
+        if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
+            return self.by_arxiv[paper.arxiv_id]
+        if paper.stub:
+            return None
+        return self.by_title.get(title_key(paper.title))
+
+
+def new_id(paper: ParsedPaper, taken: Records) -> str:
+    """An arXiv id where there is one, else a short slug of the title."""
+    if paper.arxiv_id:
+        return paper.arxiv_id
+    candidate = short_id(paper.title)
+    suffix = 2
+    base = candidate
+    while candidate in taken:
+        candidate = f"{base}{suffix}"
+        suffix += 1
+    return candidate
+
+
+def new_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
+    return {
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "abstract_raw": paper.abstract_raw or paper.abstract,
+        "links": [link.to_dict() for link in paper.links],
+        "arxiv_id": paper.arxiv_id,
+        "authors": list(paper.authors),
+        "published": paper.published,
+        "listing_date": paper.listing_date,
+        "upvotes": paper.upvotes,
+        "stars": paper.stars,
+        "keywords": list(paper.keywords),
+        "sources": [source],
+        "added_at": now,
+        "stub": paper.stub,
+    }
+
+
+def _merge_links(old: list[dict[str, Any]], new: Iterable[Link]) -> list[dict[str, Any]]:
+    seen = {canonical(link["url"]).rstrip("/").lower() for link in old}
+    merged = list(old)
+    for link in new:
+        key = canonical(link.url).rstrip("/").lower()
+        if key not in seen:
+            seen.add(key)
+            merged.append(link.to_dict())
+    return merged
+
+
+def merge_record(old: dict[str, Any], paper: ParsedPaper, source: str, now: str) -> tuple[dict[str, Any], list[str]]:
+    """The stored record with what ``paper`` adds; and the names of fields filled in."""
+    incoming = new_record(paper, source, now)
+    merged = dict(old)
+    filled: list[str] = []
+    if old.get("stub") and not paper.stub:
+        merged["title"] = incoming["title"]
+        merged["stub"] = False
+        filled.append("title")
+    for name in _FILLABLE:
+        if not old.get(name) and incoming.get(name):
+            merged[name] = incoming[name]
+            if name != "abstract_raw":
+                filled.append(name)
+    for name in _REFRESHED:
+        if incoming.get(name) is not None and incoming[name] != old.get(name):
+            merged[name] = incoming[name]
+    links = _merge_links(old.get("links", []), paper.links)
+    if len(links) != len(old.get("links", [])):
+        merged["links"] = links
+        filled.append("links")
+    if source not in old.get("sources", []):
+        merged["sources"] = [*old.get("sources", []), source]
+    return merged, filled
+
+
+def plan_import(existing: Records, batches: Iterable[tuple[str, str, list[ParsedPaper]]], now: str) -> ImportPlan:
+    """Decide what each parsed paper becomes; ``existing`` is not modified."""
+    index = _Index(existing)
+    records: Records = {}
+    summaries: list[FileSummary] = []
+    for source, fmt, papers in batches:
+        summary = FileSummary(source=source, format=fmt)
+        for paper in papers:
+            paper_id = index.find(paper)
+            if paper_id is None:
+                paper_id = new_id(paper, {**existing, **records})
+                records[paper_id] = new_record(paper, source, now)
+                index.add(paper_id, records[paper_id])
+                summary.new += 1
+                continue
+            old = records.get(paper_id) or existing[paper_id]
+            merged, filled = merge_record(old, paper, source, now)
+            index.add(paper_id, merged)
+            if paper_id not in existing:
+                records[paper_id] = merged  # a repeat within this import: not counted twice
+            elif merged == old:
+                summary.unchanged += 1
+            else:
+                records[paper_id] = merged
+                summary.updated += 1
+                summary.filled.update(filled)
+        summaries.append(summary)
+    return ImportPlan(records=records, files=summaries)

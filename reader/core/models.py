@@ -1,0 +1,184 @@
+"""Papers, links and what the user did with them: small immutable records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+LinkKind = Literal["code", "project", "other"]
+STATUSES = ("to-read", "reading", "read")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    kind: LinkKind = "other"
+    repo: str | None = None  # "owner/repo" on a code host, when known
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"url": self.url, "kind": self.kind}
+        if self.repo:
+            data["repo"] = self.repo
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Link:
+        return cls(url=data["url"], kind=data.get("kind", "other"), repo=data.get("repo"))
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPaper:
+    """A paper as an importer found it, before it has an id or a place in the store."""
+
+    title: str
+    abstract: str = ""
+    abstract_raw: str = ""
+    links: tuple[Link, ...] = ()
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    listing_date: str | None = None
+    upvotes: int | None = None
+    stars: int | None = None
+    keywords: tuple[str, ...] = ()
+    stub: bool = False  # only an id is known; a later import fills it in
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper in the store: what was imported, never what the user wrote."""
+
+    id: str
+    title: str
+    abstract: str = ""
+    abstract_raw: str = ""
+    links: tuple[Link, ...] = ()
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    listing_date: str | None = None
+    upvotes: int | None = None
+    stars: int | None = None
+    keywords: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    added_at: str = ""
+    stub: bool = False
+
+    @property
+    def code_link(self) -> Link | None:
+        return next((link for link in self.links if link.kind == "code"), None)
+
+    @property
+    def best_link(self) -> Link | None:
+        """The link a user most likely wants to copy: the code, else the first."""
+        return self.code_link or (self.links[0] if self.links else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "abstract": self.abstract,
+            "abstract_raw": self.abstract_raw,
+            "links": [link.to_dict() for link in self.links],
+            "arxiv_id": self.arxiv_id,
+            "authors": list(self.authors),
+            "published": self.published,
+            "listing_date": self.listing_date,
+            "upvotes": self.upvotes,
+            "stars": self.stars,
+            "keywords": list(self.keywords),
+            "sources": list(self.sources),
+            "added_at": self.added_at,
+            "stub": self.stub,
+        }
+
+    @classmethod
+    def from_dict(cls, paper_id: str, data: dict[str, Any]) -> Paper:
+        return cls(
+            id=paper_id,
+            title=data.get("title", ""),
+            abstract=data.get("abstract", ""),
+            abstract_raw=data.get("abstract_raw", data.get("abstract", "")),
+            links=tuple(Link.from_dict(link) for link in data.get("links", ())),
+            arxiv_id=data.get("arxiv_id"),
+            authors=tuple(data.get("authors", ())),
+            published=data.get("published"),
+            listing_date=data.get("listing_date"),
+            upvotes=data.get("upvotes"),
+            stars=data.get("stars"),
+            keywords=tuple(data.get("keywords", ())),
+            sources=tuple(data.get("sources", ())),
+            added_at=data.get("added_at", ""),
+            stub=bool(data.get("stub", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingState:
+    """What the user did with a paper; kept apart from the imported record."""
+
+    read: bool = False
+    starred: bool = False
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    status: str = "to-read"
+    changed_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "starred": self.starred,
+            "note": self.note,
+            "tags": list(self.tags),
+            "status": self.status,
+            "changed_at": self.changed_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReadingState:
+        return cls(
+            read=bool(data.get("read", False)),
+            starred=bool(data.get("starred", False)),
+            note=str(data.get("note", "")),
+            tags=tuple(data.get("tags", ())),
+            status=str(data.get("status", "read" if data.get("read") else "to-read")),
+            changed_at=data.get("changed_at"),
+        )
+
+    def with_changes(self, **changes: Any) -> ReadingState:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A paper together with its reading state: what lists, search and export show."""
+
+    paper: Paper
+    state: ReadingState = field(default_factory=ReadingState)
+
+    @property
+    def id(self) -> str:
+        return self.paper.id
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON record scripts read (``--json``, JSON export)."""
+        paper, state = self.paper, self.state
+        return {
+            "id": paper.id,
+            "title": paper.title,
+            "abstract": paper.abstract,
+            "links": [link.to_dict() for link in paper.links],
+            "arxiv_id": paper.arxiv_id,
+            "authors": list(paper.authors),
+            "published": paper.published,
+            "listing_date": paper.listing_date,
+            "upvotes": paper.upvotes,
+            "stars": paper.stars,
+            "sources": list(paper.sources),
+            "read": state.read,
+            "starred": state.starred,
+            "status": state.status,
+            "tags": list(state.tags),
+            "note": state.note,
+            "added_at": paper.added_at,
+            "changed_at": state.changed_at,
+        }
