@@ -1,0 +1,204 @@
+"""The query language of the search box and ``reader search``.
+
+Plain words are matched fuzzily through the search index; the rest narrows
+the result: ``is:unread`` ``is:read`` ``is:reading`` ``is:starred``, ``has:code``
+``has:note`` ``has:tags`` ``has:link``, ``tag:rl``, ``year:2025`` (or
+``year:2023..2025``), ``author:name``, ``"exact phrase"``, and ``-word`` (or
+``-tag:x``, ``-is:read``) to exclude. A mistake in a query never raises: it
+is reported in ``Query.errors`` and the rest of the query still applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reader.core.models import Entry
+from reader.core.search import Hit, SearchIndex, words_of
+from reader.core.text import fold
+
+Predicate = Callable[[Entry], bool]
+
+_TOKEN = re.compile(r'(-?)(?:([a-z]+):)?(?:"([^"]*)("?)|(\S+))', re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})(?:\.\.(\d{4}))?$")
+_ARXIV_YEAR = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}")
+_WORD_SPAN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+
+IS_VALUES = ("unread", "read", "reading", "to-read", "starred")
+HAS_VALUES = ("code", "note", "tags", "link", "project", "abstract")
+FIELDS = ("is", "has", "tag", "year", "author")
+
+
+@dataclass(slots=True)
+class Query:
+    """A parsed query: fuzzy words plus filters, and what could not be understood."""
+
+    text: str = ""
+    words: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    filters: list[tuple[str, Predicate]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.excluded or self.phrases or self.filters)
+
+    def accepts(self, entry: Entry) -> bool:
+        if self.phrases or self.excluded:
+            haystack = _haystack(entry)
+            if any(fold(phrase) not in haystack for phrase in self.phrases):
+                return False
+            present = set(words_of(haystack))
+            if any(word in present for word in self.excluded):
+                return False
+        return all(predicate(entry) for _, predicate in self.filters)
+
+    def describe(self) -> str:
+        return " ".join(name for name, _ in self.filters)
+
+
+def _haystack(entry: Entry) -> str:
+    paper, state = entry.paper, entry.state
+    return fold(" ".join([paper.title, paper.abstract, state.note, " ".join(state.tags)]))
+
+
+def paper_year(entry: Entry) -> int | None:
+    """The year a paper appeared: its publication date, else its arXiv id."""
+    paper = entry.paper
+    if paper.published and paper.published[:4].isdigit():
+        return int(paper.published[:4])
+    if paper.arxiv_id:
+        match = _ARXIV_YEAR.match(paper.arxiv_id)
+        if match:
+            return 2000 + int(match.group(1))
+    return None
+
+
+def _is(value: str) -> Predicate | None:
+    checks: dict[str, Predicate] = {
+        "unread": lambda e: not e.state.read,
+        "read": lambda e: e.state.read,
+        "reading": lambda e: e.state.status == "reading",
+        "to-read": lambda e: e.state.status == "to-read",
+        "starred": lambda e: e.state.starred,
+    }
+    return checks.get(value)
+
+
+def _has(value: str) -> Predicate | None:
+    checks: dict[str, Predicate] = {
+        "code": lambda e: e.paper.code_link is not None,
+        "note": lambda e: bool(e.state.note.strip()),
+        "tags": lambda e: bool(e.state.tags),
+        "link": lambda e: bool(e.paper.links),
+        "project": lambda e: any(link.kind == "project" for link in e.paper.links),
+        "abstract": lambda e: bool(e.paper.abstract),
+    }
+    return checks.get(value)
+
+
+def _year(value: str) -> Predicate | None:
+    match = _YEAR.match(value)
+    if not match:
+        return None
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+
+    def check(entry: Entry) -> bool:
+        year = paper_year(entry)
+        return year is not None and low <= year <= high
+
+    return check
+
+
+def _filter(name: str, value: str) -> tuple[Predicate | None, str | None]:
+    """The predicate for ``name:value``, or why there is none."""
+    folded = fold(value)
+    if not folded:
+        return None, f"{name}: needs a value"
+    if name == "is":
+        predicate = _is(folded)
+        return predicate, None if predicate else f"is:{value}? try {', '.join(IS_VALUES)}"
+    if name == "has":
+        predicate = _has(folded)
+        return predicate, None if predicate else f"has:{value}? try {', '.join(HAS_VALUES)}"
+    if name == "tag":
+        return (lambda e: folded in {fold(t) for t in e.state.tags}), None
+    if name == "year":
+        predicate = _year(value)
+        return predicate, None if predicate else f"year:{value}? use year:2025 or year:2023..2025"
+    if name == "author":
+        return (lambda e: any(folded in fold(a) for a in e.paper.authors)), None
+    return None, f"unknown filter {name}: (try {', '.join(f + ':' for f in FIELDS)})"
+
+
+def _negate(predicate: Predicate) -> Predicate:
+    return lambda entry: not predicate(entry)
+
+
+def parse(text: str) -> Query:
+    query = Query(text=text)
+    for match in _TOKEN.finditer(text):
+        negated, name, phrase, closing, bare = match.groups()
+        if phrase is not None:
+            if not closing:
+                query.errors.append("unclosed quote: matched up to the end")
+            if name:
+                bare = phrase
+            else:
+                if negated:
+                    query.excluded.extend(words_of(phrase))
+                elif phrase.strip():
+                    query.phrases.append(phrase.strip())
+                continue
+        if name:
+            predicate, error = _filter(name.lower(), bare or "")
+            if error:
+                query.errors.append(error)
+                continue
+            assert predicate is not None
+            label = f"{'-' if negated else ''}{name.lower()}:{bare}"
+            query.filters.append((label, _negate(predicate) if negated else predicate))
+            continue
+        words = words_of(bare or "")
+        if negated:
+            query.excluded.extend(words)
+        else:
+            query.words.extend(words)
+    return query
+
+
+def run(query: Query, index: SearchIndex, entries: Sequence[Entry] | dict[str, Entry]) -> list[Hit]:
+    """Papers that satisfy ``query``: ranked by the fuzzy words, else in store order."""
+    by_id = entries if isinstance(entries, dict) else {e.id: e for e in entries}
+    if query.words:
+        candidates: Iterable[Hit] = index.search(" ".join(query.words))
+    else:
+        candidates = (Hit(pid, 0.0) for pid in by_id)
+    return [hit for hit in candidates if hit.id in by_id and query.accepts(by_id[hit.id])]
+
+
+def highlight_terms(query: Query, index: SearchIndex) -> set[str]:
+    """The vocabulary words the query's words matched, for highlighting."""
+    terms: set[str] = set()
+    expand = getattr(index, "expand", None)
+    for word in query.words:
+        terms.add(word)
+        if expand is not None:
+            terms.update(expand(word))
+    for phrase in query.phrases:
+        terms.update(words_of(phrase))
+    return terms
+
+
+def highlight_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the matched words stand, as (start, end) offsets."""
+    if not terms:
+        return []
+    spans = []
+    for match in _WORD_SPAN.finditer(text):
+        if fold(match.group(0)) in terms or any(part in terms for part in words_of(match.group(0))):
+            spans.append(match.span())
+    return spans
