@@ -122,6 +122,7 @@ class ReadingState:
     tags: tuple[str, ...] = ()
     status: str = "to-read"
     changed_at: str | None = None
+    status_at: str | None = None  # when the status last changed: stats and sorting use it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +132,7 @@ class ReadingState:
             "tags": list(self.tags),
             "status": self.status,
             "changed_at": self.changed_at,
+            "status_at": self.status_at,
         }
 
     @classmethod
@@ -142,6 +144,7 @@ class ReadingState:
             tags=tuple(data.get("tags", ())),
             status=str(data.get("status", "read" if data.get("read") else "to-read")),
             changed_at=data.get("changed_at"),
+            status_at=data.get("status_at"),
         )
 
     def with_changes(self, **changes: Any) -> ReadingState:
@@ -181,4 +184,5 @@ class Entry:
             "note": state.note,
             "added_at": paper.added_at,
             "changed_at": state.changed_at,
+            "status_at": state.status_at,
         }

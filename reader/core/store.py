@@ -15,6 +15,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,22 @@ class KeyedTable(Table):
 
 class _KeyedTinyDB(TinyDB):
     table_class = KeyedTable
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedPaper:
+    """A deleted paper with its reading state, kept so the delete can be undone."""
+
+    id: str
+    record: dict[str, Any]
+    state: dict[str, Any] | None
+
+
+def _stamped(old: ReadingState, change: Callable[[ReadingState], ReadingState], stamp: str) -> ReadingState:
+    new = change(old).with_changes(changed_at=stamp)
+    if new.status != old.status:
+        new = new.with_changes(status_at=stamp)
+    return new
 
 
 def now_iso() -> str:
@@ -209,10 +226,7 @@ class Store:
                 raise NotFoundError(f"no paper with id {missing[0]!r}")
             states = self._states_raw()
             stamp = now_iso()
-            new_states = {
-                pid: change(ReadingState.from_dict(states.get(pid, {}))).with_changes(changed_at=stamp)
-                for pid in paper_ids
-            }
+            new_states = {pid: _stamped(ReadingState.from_dict(states.get(pid, {})), change, stamp) for pid in paper_ids}
             self._write(self._state_db, _STATE, {pid: st.to_dict() for pid, st in new_states.items()})
             return [Entry(Paper.from_dict(pid, papers[pid]), state) for pid, state in new_states.items()]
 
@@ -240,6 +254,40 @@ class Store:
             return state.with_changes(**{flag: value})
 
         return self.update_states([paper_id], flip)[0]
+
+    def restore_states(self, states: dict[str, ReadingState]) -> None:
+        """Write back earlier states as they were (undo), in one atomic write."""
+        with self.locked():
+            papers = self._papers_raw()
+            present = {pid: state.to_dict() for pid, state in states.items() if pid in papers}
+            if present:
+                self._write(self._state_db, _STATE, present)
+
+    # -- delete -------------------------------------------------------------
+
+    def delete(self, paper_ids: Sequence[str]) -> list[RemovedPaper]:
+        """Remove papers and their reading state; what was removed comes back for undo."""
+        with self.locked():
+            papers = self._papers_raw()
+            missing = [pid for pid in paper_ids if pid not in papers]
+            if missing:
+                raise NotFoundError(f"no paper with id {missing[0]!r}")
+            states = self._states_raw()
+            removed = [RemovedPaper(pid, dict(papers[pid]), states.get(pid)) for pid in paper_ids]
+            ids = list(paper_ids)
+            with_state = [pid for pid in ids if pid in states]
+            if with_state:
+                self._state_db.table(_STATE).remove(doc_ids=with_state)  # type: ignore[arg-type]
+            self._papers_db.table(_PAPERS).remove(doc_ids=ids)  # type: ignore[arg-type]
+            return removed
+
+    def restore_papers(self, removed: Sequence[RemovedPaper]) -> None:
+        """Put deleted papers back, with their reading state (undo of a delete)."""
+        with self.locked():
+            self._write(self._papers_db, _PAPERS, {item.id: item.record for item in removed})
+            states = {item.id: item.state for item in removed if item.state is not None}
+            if states:
+                self._write(self._state_db, _STATE, states)
 
     # -- import -------------------------------------------------------------
 
