@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import orjson
 
 from reader import __version__
-from reader.core import export, library
+from reader.core import export, library, query, related, sorting, stats
 from reader.core.errors import ReaderError
 from reader.core.models import Entry
 from reader.core.search import SearchIndex
@@ -48,6 +48,11 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tag", metavar="T", help="only papers tagged T")
 
 
+def _add_sort(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sort", choices=list(sorting.SORT_KEYS), help="order (default: as added)")
+    parser.add_argument("--reverse", action="store_true", help="reverse the order")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="reader",
@@ -67,10 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("list", help="list papers")
     _add_filters(p)
+    _add_sort(p)
     p.add_argument("--json", action="store_true", help="print one JSON array of records")
     _add_db(p)
 
-    p = commands.add_parser("search", help="fuzzy search titles, abstracts, tags and notes")
+    p = commands.add_parser(
+        "search", help="fuzzy search titles, abstracts, tags and notes",
+        description="Fuzzy search with filters: is:unread is:read is:reading is:starred, has:code has:note "
+        "has:tags has:link, tag:T, year:2025 or year:2023..2025, author:NAME, \"exact phrase\", -word to "
+        "exclude. Example: reader search 'gausian splatting is:unread -survey'",
+    )
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     p.add_argument("--json", action="store_true", help="print one JSON array of records with a score")
@@ -81,11 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _add_db(p)
 
-    p = commands.add_parser("mark", help="mark papers read, unread, starred or unstarred")
+    p = commands.add_parser("mark", help="mark papers read, unread, reading, starred or unstarred")
     p.add_argument("ids", nargs="+", metavar="ID")
     read = p.add_mutually_exclusive_group()
-    read.add_argument("--read", dest="read", action="store_const", const=True, default=None)
-    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    read.add_argument("--read", dest="status", action="store_const", const="read", default=None)
+    read.add_argument("--unread", dest="status", action="store_const", const="to-read")
+    read.add_argument("--reading", dest="status", action="store_const", const="reading")
     star = p.add_mutually_exclusive_group()
     star.add_argument("--star", dest="starred", action="store_const", const=True, default=None)
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
@@ -107,6 +119,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every paper (the default)")
     p.add_argument("--format", choices=export.FORMATS, default="markdown")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
+    _add_db(p)
+
+    p = commands.add_parser("related", help="the papers most like one paper")
+    p.add_argument("id")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+
+    p = commands.add_parser("delete", help="delete papers (and their notes) from the store")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _add_db(p)
+
+    p = commands.add_parser("stats", help="papers added and read per week, counts by status and tag, streak")
+    p.add_argument("--weeks", type=int, default=12, metavar="N")
     _add_db(p)
 
     p = commands.add_parser("demo", help="open the app on a bundled sample, in a throwaway store")
@@ -186,6 +213,10 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
     entries = library.select(store.entries(), _filter(args))
+    if args.sort:
+        entries = sorting.sort_entries(entries, args.sort, reverse=args.reverse)
+    elif args.reverse:
+        entries.reverse()
     if args.json:
         _print_json([entry.to_record() for entry in entries])
     else:
@@ -197,7 +228,10 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     entries = {entry.id: entry for entry in store.entries()}
-    hits = SearchIndex(entries.values()).search(args.query, limit=args.limit)
+    parsed = query.parse(args.query)
+    for problem in parsed.errors:
+        print(f"warning: {problem}", file=sys.stderr)
+    hits = query.run(parsed, SearchIndex(entries.values()), entries)[: args.limit]
     if args.json:
         _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
     else:
@@ -215,9 +249,9 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_mark(store: Store, args: argparse.Namespace) -> int:
-    changes = {name: getattr(args, name) for name in ("read", "starred") if getattr(args, name) is not None}
+    changes = {name: getattr(args, name) for name in ("status", "starred") if getattr(args, name) is not None}
     if not changes:
-        raise UsageError("say what to mark: --read, --unread, --star or --unstar")
+        raise UsageError("say what to mark: --read, --unread, --reading, --star or --unstar")
     ids = list(dict.fromkeys(store.resolve(token) for token in args.ids))
     for entry in store.set_state(ids, **changes):
         print(f"{_marks(entry)}  {entry.id}")
@@ -259,6 +293,42 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_related(store: Store, args: argparse.Namespace) -> int:
+    entries = {entry.id: entry for entry in store.entries()}
+    entry = entries[store.resolve(args.id)]
+    hits = related.related(entry, SearchIndex(entries.values()), limit=args.limit)
+    if args.json:
+        _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
+    else:
+        _print_table([entries[hit.id] for hit in hits])
+    return 0
+
+
+def cmd_delete(store: Store, args: argparse.Namespace) -> int:
+    ids = list(dict.fromkeys(store.resolve(token) for token in args.ids))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("deleting needs confirmation: run in a terminal, or pass --yes")
+        for paper_id in ids:
+            print(f"  {paper_id}  {strip_control(store.entry(paper_id).paper.title)}")
+        answer = input(f"Delete {len(ids)} paper{'s' if len(ids) != 1 else ''} and their notes? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("nothing deleted")
+            return 1
+    backup = store.backup()
+    removed = store.delete(ids)
+    where = f" (backup in {backup})" if backup else ""
+    print(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}")
+    return 0
+
+
+def cmd_stats(store: Store, args: argparse.Namespace) -> int:
+    if args.weeks < 1:
+        raise UsageError("--weeks must be at least 1")
+    print(stats.render_text(stats.compute(store.entries(), weeks=args.weeks)))
+    return 0
+
+
 def cmd_app(store: Store) -> int:
     from reader.tui import run_app
 
@@ -282,6 +352,9 @@ COMMANDS = {
     "note": cmd_note,
     "tag": cmd_tag,
     "export": cmd_export,
+    "related": cmd_related,
+    "delete": cmd_delete,
+    "stats": cmd_stats,
 }
 
 
