@@ -1,0 +1,72 @@
+"""Workflow commands end to end: sort, query language, related, delete, stats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args, "--db", str(db)],
+        capture_output=True, text=True, input=stdin, timeout=60,
+    )
+
+
+def records(db: Path, *args: str) -> list[dict]:
+    result = run(db, *args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def db(tmp_path: Path, seed_page: Path) -> Path:
+    path = tmp_path / "library.json"
+    assert run(path, "import", str(seed_page)).returncode == 0
+    return path
+
+
+def test_search_query_language_and_inline_errors(db: Path) -> None:
+    result = run(db, "search", "divide has:code -gaussian bogus:x", "--json")
+    assert result.returncode == 0
+    assert result.stderr.strip() == "warning: unknown filter bogus: (try is:, has:, tag:, year:, author:)"
+    hits = json.loads(result.stdout)
+    assert hits and all(any(link["kind"] == "code" for link in h["links"]) for h in hits)
+    assert all("gaussian" not in (h["title"] + h["abstract"]).lower() for h in hits)
+    assert not any(h["title"].startswith("Swift4D") for h in hits)
+
+
+def test_reading_status_and_sort(db: Path) -> None:
+    target = records(db, "search", "swift4d", "--limit", "1")[0]["id"]
+    assert run(db, "mark", target, "--reading").returncode == 0
+    (shown,) = records(db, "show", target)
+    assert shown["status"] == "reading" and shown["read"] is False
+    first = records(db, "list", "--sort", "status", "--reverse")[0]
+    assert first["id"] == target
+    titles = [r["title"] for r in records(db, "list", "--sort", "title")]
+    assert titles[0].startswith("A ")
+    assert run(db, "list", "--sort", "colour").returncode == 2
+
+
+def test_related_and_stats(db: Path) -> None:
+    moe = records(db, "search", "SE-MoE", "--limit", "1")[0]
+    hits = records(db, "related", moe["id"], "--limit", "5")
+    assert len(hits) == 5 and moe["id"] not in [h["id"] for h in hits]
+    run(db, "mark", moe["id"], "--read")
+    out = run(db, "stats").stdout
+    assert "papers: 100" in out and "read: 1" in out and "reading streak: 1 day" in out
+
+
+def test_delete_asks_unless_told(db: Path) -> None:
+    target = records(db, "list")[0]["id"]
+    refused = run(db, "delete", target)
+    assert refused.returncode == 2 and "confirmation" in refused.stderr
+    assert len(records(db, "list")) == 100
+    done = run(db, "delete", target, "--yes")
+    assert done.returncode == 0 and done.stdout.startswith("deleted 1 paper")
+    assert target not in [r["id"] for r in records(db, "list")]
+    assert len(records(db, "list")) == 99
