@@ -1,22 +1,43 @@
-"""Fuzzy search over titles, abstracts, tags and notes.
+"""Fuzzy search over titles, abstracts, tags and notes, fast at 100k papers.
 
-Matching whole documents with rapidfuzz costs time in proportion to the
-text. Instead every paper's words go into an inverted index once; a query's
-words are matched against the vocabulary (exactly, as a prefix while typing,
-or fuzzily with rapidfuzz for typos), and papers are ranked by which field the
-matched word sits in (title above tags above note above abstract), how well it
-matched, and how rare it is.
+Matching whole documents with rapidfuzz costs time in proportion to the text
+(seconds per query at 100k papers). Instead every paper's words go into an
+inverted index once; a query's words are matched against the vocabulary
+(exactly, as a prefix while typing, or fuzzily with rapidfuzz for typos), and
+papers are ranked by which field the matched word sits in (title above tags
+above note above abstract), how well it matched, and how rare it is.
+
+Layout, chosen so that 100k papers (about 15 million word-in-paper pairs) fit
+in tens of megabytes and build in seconds with vectorised steps:
+
+* the *base*: compressed postings (CSR) over titles and abstracts, one int32
+  paper position and one uint8 field code per pair, grouped by word. It only
+  depends on the imported papers, so it can be saved beside the store and
+  loaded in a fraction of a second next time (see ``load_or_build``);
+* the *overlay*: papers whose text changed since (an edited note, new tags,
+  a newly imported paper), indexed as small dicts. Their base postings are
+  masked out, so the overlay wins. Notes and tags always live here: they are
+  few and they change on every edit.
+
+Word matching (``expand``) and per-word scoring (``word_scores``) are kept
+apart from ranking (``scores``/``search``) so a query language can reuse them.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import math
+import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from reader.core.models import Entry
@@ -25,16 +46,38 @@ from reader.core.text import fold, readable_latex
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.5, "note": 2.0, "abstract": 1.0}
 EXACT, PREFIX, FUZZY = 1.0, 0.85, 0.75
 _PREFIX_LIMIT = 64
+_FUZZY_LIMIT = 20
+_CACHE_WORDS = 512
 _STOP = frozenset(
     "a an and are as at be by for from has have in into is it its of on or our that the this to we with".split()
 )
 _WORD = re.compile(r"[0-9a-z]+(?:[-'][0-9a-z]+)*")
+_PLAIN = re.compile(r"[0-9a-z]+")
+_COMPOUND = re.compile(r"[0-9a-z]+(?:[-'][0-9a-z]+)+")
+_JOINERS = str.maketrans("", "", "-'")
+
+# Field codes stored in the base postings, and the weight of each.
+_TITLE, _ABSTRACT = 1, 2
+_CODE_WEIGHT = np.zeros(4, dtype=np.float32)
+_CODE_WEIGHT[_TITLE] = FIELD_WEIGHTS["title"]
+_CODE_WEIGHT[_ABSTRACT] = FIELD_WEIGHTS["abstract"]
+
+CACHE_VERSION = 1
+
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int64]
+
+
+def _folded(text: str) -> str:
+    # casefold of ASCII is lower(), and most paper text is ASCII: skip the
+    # per-character Unicode walk for it.
+    return text.lower() if text.isascii() else fold(text)
 
 
 def words_of(text: str) -> list[str]:
     """The searchable words of ``text``: folded, and hyphenated compounds both split and joined."""
     found: list[str] = []
-    for match in _WORD.finditer(fold(text)):
+    for match in _WORD.finditer(_folded(text)):
         word = match.group(0)
         if "-" in word or "'" in word:
             parts = re.split(r"[-']", word)
@@ -45,100 +88,300 @@ def words_of(text: str) -> list[str]:
     return found
 
 
+def word_set(text: str) -> set[str]:
+    """The distinct words of ``text`` as ``words_of`` finds them, with C-speed regexes only."""
+    folded = _folded(text)
+    found = set(_PLAIN.findall(folded))
+    if "-" in folded or "'" in folded:
+        found.update(c.translate(_JOINERS) for c in _COMPOUND.findall(folded))
+    return found
+
+
 def query_words(query: str) -> list[str]:
+    """The words of a query worth matching: stop words only count when nothing else is left."""
     words = list(dict.fromkeys(words_of(query)))
     meaningful = [w for w in words if w not in _STOP]
     return meaningful or words
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+def _abstract_text(entry: Entry) -> str:
+    abstract = entry.paper.abstract
+    if "\\" in abstract or "~" in abstract or "--" in abstract:
+        return readable_latex(abstract)
+    return abstract
+
+
+def doc_weights(entry: Entry) -> dict[str, float]:
+    """Each word of a paper with the weight of the best field it appears in."""
+    weights: dict[str, float] = {}
+    fields = (
+        ("title", entry.paper.title),
+        ("tags", " ".join(entry.state.tags)),
+        ("note", entry.state.note),
+        ("abstract", _abstract_text(entry)),
+    )
+    for name, text in fields:  # best field first: setdefault keeps it
+        weight = FIELD_WEIGHTS[name]
+        for word in word_set(text):
+            weights.setdefault(word, weight)
+    return weights
+
+
+class Hit(NamedTuple):
     id: str
     score: float
+
+
+class _Base:
+    """Immutable CSR postings over titles and abstracts."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        vocab: list[str],
+        offsets: Ints,
+        docs: npt.NDArray[np.int32],
+        codes: npt.NDArray[np.uint8],
+        title_lengths: npt.NDArray[np.int32],
+    ) -> None:
+        self.ids = ids
+        self.vocab = vocab
+        self.offsets = offsets
+        self.docs = docs
+        self.codes = codes
+        self.title_lengths = title_lengths
+        self.word_id = {word: i for i, word in enumerate(vocab)}
+
+    @classmethod
+    def build(cls, entries: Sequence[Entry]) -> _Base:
+        """Index titles and abstracts: one pass of C-level set/map calls per paper, then numpy."""
+        vocab: defaultdict[str, int] = defaultdict()
+        vocab.default_factory = vocab.__len__  # unseen word -> next id, without a Python loop
+        lookup = vocab.__getitem__
+        word_ids: list[int] = []
+        counts = np.zeros((len(entries), 2), dtype=np.int64)
+        title_lengths = np.zeros(len(entries), dtype=np.int32)
+        for position, entry in enumerate(entries):
+            title = word_set(entry.paper.title)
+            abstract = word_set(_abstract_text(entry))
+            abstract -= title
+            word_ids.extend(map(lookup, title))
+            word_ids.extend(map(lookup, abstract))
+            counts[position] = (len(title), len(abstract))
+            title_lengths[position] = len(entry.paper.title)
+        words = np.array(word_ids, dtype=np.int32)
+        flat = counts.ravel()
+        docs = np.repeat(np.repeat(np.arange(len(entries), dtype=np.int32), 2), flat)
+        codes = np.repeat(np.tile(np.array([_TITLE, _ABSTRACT], dtype=np.uint8), len(entries)), flat)
+        order = np.argsort(words, kind="stable")  # stable: papers stay in order within a word
+        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(words, minlength=len(vocab)), out=offsets[1:])
+        return cls([e.id for e in entries], list(vocab), offsets, docs[order], codes[order], title_lengths)
+
+    def postings(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None:
+        index = self.word_id.get(word)
+        if index is None:
+            return None
+        start, end = self.offsets[index], self.offsets[index + 1]
+        return self.docs[start:end], self.codes[start:end]
+
+    # -- the cache file -----------------------------------------------------
+
+    def save(self, path: Path, signature: str) -> None:
+        """Write the postings beside the store; a failure only costs a rebuild next time."""
+        arrays = {
+            "version": np.array([CACHE_VERSION], dtype=np.int64),
+            "signature": _text_array(signature),
+            "ids": _text_array("\n".join(self.ids)),
+            "vocab": _text_array("\n".join(self.vocab)),
+            "offsets": self.offsets,
+            "docs": self.docs,
+            "codes": self.codes,
+            "title_lengths": self.title_lengths,
+        }
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=".reader-index-", suffix=".npz", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, **arrays)  # type: ignore[arg-type]
+            os.replace(tmp_name, path)
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp_name)
+
+    @classmethod
+    def load(cls, path: Path, signature: str, entries: Sequence[Entry]) -> _Base | None:
+        """The saved postings if they describe exactly these papers, else None (never raises)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if int(data["version"][0]) != CACHE_VERSION or _array_text(data["signature"]) != signature:
+                    return None
+                ids = _array_text(data["ids"]).split("\n") if len(entries) else []
+                vocab_text = _array_text(data["vocab"])
+                vocab = vocab_text.split("\n") if vocab_text else []
+                offsets, docs, codes = data["offsets"], data["docs"], data["codes"]
+                title_lengths = data["title_lengths"]
+        except Exception:  # a damaged cache is rebuilt, whatever the damage
+            return None
+        if not _consistent(ids, vocab, offsets, docs, codes, title_lengths, entries):
+            return None
+        return cls(ids, vocab, offsets, docs, codes, title_lengths)
+
+
+def _text_array(text: str) -> npt.NDArray[np.uint8]:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _array_text(array: npt.NDArray[np.uint8]) -> str:
+    return array.tobytes().decode("utf-8")
+
+
+def _consistent(
+    ids: list[str],
+    vocab: list[str],
+    offsets: Ints,
+    docs: npt.NDArray[np.int32],
+    codes: npt.NDArray[np.uint8],
+    title_lengths: npt.NDArray[np.int32],
+    entries: Sequence[Entry],
+) -> bool:
+    """Whether loaded arrays fit together and match the papers they claim to index."""
+    n = len(entries)
+    if ids != [e.id for e in entries] or len(title_lengths) != n:
+        return False
+    if offsets.ndim != 1 or len(offsets) != len(vocab) + 1 or offsets.dtype != np.int64:
+        return False
+    if docs.dtype != np.int32 or codes.dtype != np.uint8 or len(docs) != len(codes) or offsets[-1] != len(docs):
+        return False
+    if offsets[0] != 0 or (len(offsets) > 1 and bool(np.any(np.diff(offsets) < 0))):
+        return False
+    if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n or int(codes.max()) > _ABSTRACT):
+        return False
+    lengths = np.fromiter((len(e.paper.title) for e in entries), dtype=np.int32, count=n)
+    return bool(np.array_equal(lengths, title_lengths))
 
 
 class SearchIndex:
     """An inverted index over the store's papers, updated one paper at a time."""
 
-    def __init__(self, entries: Iterable[Entry] = ()) -> None:
-        self.ids: list[str] = []
-        self._position: dict[str, int] = {}
-        self._doc_words: list[dict[str, float]] = []
-        self._postings: dict[str, dict[int, float]] = {}
+    def __init__(self, entries: Iterable[Entry] = (), *, _base: _Base | None = None) -> None:
+        listed = list(entries)
+        self._base = _base if _base is not None else _Base.build(listed)
+        self.ids: list[str] = list(self._base.ids)
+        self._position = {pid: i for i, pid in enumerate(self.ids)}
+        self._masked = np.zeros(len(self.ids), dtype=bool)  # base postings ignored (overlay or removed)
+        self._removed: set[int] = set()
+        self._overlay: dict[int, dict[str, float]] = {}
+        self._overlay_postings: dict[str, dict[int, float]] = {}
         self._sorted_vocab: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
-        for entry in entries:
-            self.update(entry)
+        self._expanded: dict[str, dict[str, float]] = {}
+        for entry in listed:
+            if entry.state.note or entry.state.tags:
+                self.update(entry)
+
+    @classmethod
+    def load_or_build(cls, entries: Sequence[Entry], source: Path, cache: Path | None = None) -> SearchIndex:
+        """The index for ``entries`` read from the papers file ``source``, via a cache file beside it.
+
+        The cache is derived data keyed by the papers file's identity (inode,
+        size, mtime) and checked against the papers themselves: a missing,
+        stale or damaged cache is silently rebuilt, never an error.
+        """
+        cache = cache or cache_path_for(source)
+        before = _file_signature(source)
+        base = _Base.load(cache, before, entries) if before else None
+        if base is None:
+            base = _Base.build(entries)
+            if before and _file_signature(source) == before:
+                base.save(cache, before)
+        return cls(entries, _base=base)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.ids) - len(self._removed)
 
     # -- maintenance --------------------------------------------------------
 
     def update(self, entry: Entry) -> None:
-        """Index ``entry``, replacing what was indexed for it before."""
+        """Index ``entry`` (new or changed), replacing what was indexed for it before."""
         position = self._position.get(entry.id)
         if position is None:
             position = len(self.ids)
             self.ids.append(entry.id)
             self._position[entry.id] = position
-            self._doc_words.append({})
-        else:
-            for word in self._doc_words[position]:
-                postings = self._postings.get(word)
-                if postings is not None:
-                    postings.pop(position, None)
-                    if not postings:
-                        del self._postings[word]
-                        self._vocab_changed()
-        weights = self._weigh(entry)
-        self._doc_words[position] = weights
+            self._masked = np.append(self._masked, True)
+        self._drop_overlay(position)
+        self._removed.discard(position)
+        self._masked[position] = True
+        weights = doc_weights(entry)
+        self._overlay[position] = weights
         for word, weight in weights.items():
-            postings = self._postings.get(word)
+            postings = self._overlay_postings.get(word)
             if postings is None:
-                postings = self._postings[word] = {}
-                self._vocab_changed()
+                postings = self._overlay_postings[word] = {}
+                if word not in self._base.word_id:
+                    self._vocab_changed()
             postings[position] = weight
+
+    def remove(self, paper_id: str) -> None:
+        """Forget a deleted paper; it no longer matches or appears in an empty query."""
+        position = self._position.get(paper_id)
+        if position is None:
+            return
+        self._drop_overlay(position)
+        self._masked[position] = True
+        self._removed.add(position)
+
+    def _drop_overlay(self, position: int) -> None:
+        for word in self._overlay.pop(position, {}):
+            postings = self._overlay_postings.get(word)
+            if postings is not None:
+                postings.pop(position, None)
+                if not postings:
+                    del self._overlay_postings[word]
+                    if word not in self._base.word_id:
+                        self._vocab_changed()
 
     def _vocab_changed(self) -> None:
         self._sorted_vocab = None
         self._by_length = None
-
-    @staticmethod
-    def _weigh(entry: Entry) -> dict[str, float]:
-        fields = {
-            "title": entry.paper.title,
-            "abstract": readable_latex(entry.paper.abstract),
-            "tags": " ".join(entry.state.tags),
-            "note": entry.state.note,
-        }
-        weights: dict[str, float] = {}
-        for name, text in fields.items():
-            weight = FIELD_WEIGHTS[name]
-            for word in words_of(text):
-                if weights.get(word, 0.0) < weight:
-                    weights[word] = weight
-        return weights
+        self._expanded.clear()
 
     # -- matching -----------------------------------------------------------
 
+    def _known(self, word: str) -> bool:
+        return word in self._base.word_id or word in self._overlay_postings
+
     def _vocab(self) -> list[str]:
         if self._sorted_vocab is None:
-            self._sorted_vocab = sorted(self._postings)
+            extra = [w for w in self._overlay_postings if w not in self._base.word_id]
+            self._sorted_vocab = sorted([*self._base.vocab, *extra])
         return self._sorted_vocab
 
     def _lengths(self) -> dict[int, list[str]]:
         if self._by_length is None:
             buckets: dict[int, list[str]] = {}
-            for word in self._postings:
+            for word in self._vocab():
                 buckets.setdefault(len(word), []).append(word)
             self._by_length = buckets
         return self._by_length
 
+    def prepare(self) -> None:
+        """Build the sorted vocabulary and length buckets now (e.g. in a worker), not on the first key press."""
+        self._lengths()
+
     def expand(self, word: str) -> dict[str, float]:
-        """Vocabulary words that ``word`` stands for, each with how well it matched."""
+        """Vocabulary words that ``word`` stands for, each with how well it matched (cached per word)."""
+        cached = self._expanded.get(word)
+        if cached is None:
+            cached = self._expand(word)
+            if len(self._expanded) >= _CACHE_WORDS:
+                self._expanded.pop(next(iter(self._expanded)))
+            self._expanded[word] = cached
+        return cached
+
+    def _expand(self, word: str) -> dict[str, float]:
         found: dict[str, float] = {}
-        if word in self._postings:
+        if self._known(word):
             found[word] = EXACT
         if len(word) >= 2:
             vocab = self._vocab()
@@ -152,36 +395,94 @@ class SearchIndex:
             lengths = self._lengths()
             pool = [w for n in range(len(word) - slack, len(word) + slack + 1) for w in lengths.get(n, ())]
             cutoff = 80.0 if len(word) < 7 else 75.0
-            for candidate, score, _ in process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20):
+            matches = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=_FUZZY_LIMIT)
+            for candidate, score, _ in matches:
                 found.setdefault(candidate, FUZZY * score / 100.0)
         return found
 
-    def scores(self, query: str) -> np.ndarray | None:
+    def _document_frequency(self, word: str) -> int:
+        postings = self._base.postings(word)
+        base = 0 if postings is None else len(postings[0])
+        return base + len(self._overlay_postings.get(word, ()))
+
+    def word_scores(self, word: str) -> Floats:
+        """A score per paper for one query word: its best-matching vocabulary word, by field, quality and rarity."""
+        best = np.zeros(len(self.ids), dtype=np.float32)
+        count = max(len(self), 1)
+        expansions = self.expand(word)
+        for candidate, quality in expansions.items():
+            postings = self._base.postings(candidate)
+            frequency = self._document_frequency(candidate)
+            if not frequency:
+                continue
+            factor = np.float32(quality * math.log(1.0 + count / frequency))
+            if postings is not None and len(postings[0]):
+                docs, codes = postings
+                _raise_at(best, docs, _CODE_WEIGHT[codes] * factor)
+        if self._overlay:
+            best[np.flatnonzero(self._masked[: len(self._base.ids)])] = 0.0
+            for candidate, quality in expansions.items():
+                postings_overlay = self._overlay_postings.get(candidate)
+                if not postings_overlay:
+                    continue
+                boost = quality * math.log(1.0 + count / self._document_frequency(candidate))
+                for position, weight in postings_overlay.items():
+                    best[position] = max(float(best[position]), weight * boost)
+        elif self._removed:
+            best[list(self._removed)] = 0.0
+        return best
+
+    def scores(self, query: str) -> Floats | None:
         """A score per paper (0 for no match); None for a query with no words."""
         words = query_words(query)
         if not words:
             return None
         total = np.zeros(len(self.ids), dtype=np.float32)
-        count = max(len(self.ids), 1)
         for word in words:
-            best = np.zeros(len(self.ids), dtype=np.float32)
-            for candidate, quality in self.expand(word).items():
-                postings = self._postings[candidate]
-                rarity = math.log(1.0 + count / len(postings))
-                positions = np.fromiter(postings.keys(), dtype=np.int64, count=len(postings))
-                weights = np.fromiter(postings.values(), dtype=np.float32, count=len(postings))
-                np.maximum.at(best, positions, weights * quality * rarity)
-            total += best
+            total += self.word_scores(word)
         return total
 
-    def search(self, query: str, limit: int | None = None) -> list[Hit]:
-        """Papers matching ``query``, best first; an empty query matches all, in order."""
+    def rank(self, query: str, limit: int | None = None) -> tuple[Ints, Floats]:
+        """Positions of the matching papers, best first, and their scores; ties keep store order."""
         scores = self.scores(query)
         if scores is None:
-            chosen = self.ids if limit is None else self.ids[:limit]
-            return [Hit(pid, 0.0) for pid in chosen]
+            keep = np.ones(len(self.ids), dtype=bool)
+            keep[list(self._removed)] = False
+            order = np.flatnonzero(keep)
+            if limit is not None:
+                order = order[:limit]
+            return order, np.zeros(len(order), dtype=np.float32)
         matched = np.flatnonzero(scores > 0)
+        if limit is not None and limit < len(matched):
+            # Keep every paper tied with the last one kept, so a stable sort decides ties by store order.
+            threshold = np.partition(scores[matched], len(matched) - limit)[len(matched) - limit]
+            matched = matched[scores[matched] >= threshold]
         order = matched[np.argsort(-scores[matched], kind="stable")]
         if limit is not None:
             order = order[:limit]
-        return [Hit(self.ids[i], float(scores[i])) for i in order]
+        return order, scores[order]
+
+    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+        """Papers matching ``query``, best first; an empty query matches all, in order."""
+        order, scores = self.rank(query, limit)
+        ids = self.ids
+        return [Hit(ids[i], s) for i, s in zip(order.tolist(), scores.tolist(), strict=True)]
+
+
+def _raise_at(best: Floats, docs: npt.NDArray[np.int32], weights: Floats) -> None:
+    # A word's postings hold each paper once, so plain fancy indexing is safe
+    # (and several times faster than np.maximum.at).
+    best[docs] = np.maximum(best[docs], weights)
+
+
+def _file_signature(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def cache_path_for(source: Path) -> Path:
+    """Where the index of the papers file ``source`` is cached: a hidden file beside it."""
+    return source.with_name(f".{source.name}.search-index.npz")
