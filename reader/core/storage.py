@@ -3,15 +3,21 @@
 TinyDB's own JSONStorage rewrites the file in place, so a crash or a full
 disk mid-write loses everything. Here every write goes to a temporary file in
 the same directory, is flushed and fsynced, replaces the store in one
-``os.replace`` and then the directory is fsynced. Reads are cached and only
-redone when the file on disk changed (another process wrote it), which keeps a
-small write cheap however large the other file of the store is.
+``os.replace`` and then the directory is fsynced: after a crash the file is
+the old one or the new one, whole. Reads are cached and only redone when the
+file on disk changed (another process wrote it), which keeps a small write
+cheap however large the other file of the store is.
+
+A write that fails (full disk, read-only file system) raises ``StoreError``
+and forgets the cache: TinyDB mutates the cached dict before it calls
+``write``, and that unsaved change must not be served by the next read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,8 +32,13 @@ TEMP_PREFIX = ".reader-tmp-"
 Tables = dict[str, dict[str, Any]]
 
 
-def _signature(stat: os.stat_result) -> tuple[int, int, int]:
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+def temp_prefix(path: Path) -> str:
+    """Temp files are named after their target, so a clean-up never touches another file's."""
+    return f"{TEMP_PREFIX}{path.name}-"
+
+
+def _signature(stat_result: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat_result.st_ino, stat_result.st_size, stat_result.st_mtime_ns, stat_result.st_ctime_ns)
 
 
 def fsync_directory(directory: Path) -> None:
@@ -38,17 +49,28 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def write_target(path: Path) -> Path:
+    """Where a write to ``path`` lands: through a symlink to its target, never over the link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def write_atomically(path: Path, payload: bytes) -> None:
     """Replace ``path`` with ``payload`` so a crash leaves the old or the new file, whole."""
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    path = write_target(path)
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, 0o600)
+        if mode is not None:  # keep the permissions the user gave the file
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, mode)
         os.replace(tmp, path)
         fsync_directory(path.parent)
     except BaseException:
@@ -57,64 +79,80 @@ def write_atomically(path: Path, payload: bytes) -> None:
         raise
 
 
-def load_tables(path: Path, raw: bytes) -> Tables:
+def load_tables(path: Path, raw: bytes, hint: str = "") -> Tables:
     """Parse a store file, refusing anything that is not the shape TinyDB wrote."""
+    suffix = f"; {hint}" if hint else ""
     if not raw.strip():
-        raise StoreError("damaged store: the file is empty", path=path)
+        raise StoreError(f"damaged store: the file is empty{suffix}", path=path)
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise StoreError(f"damaged store: not valid JSON ({exc.args[0]})", path=path) from None
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise StoreError("damaged store: not a table of records", path=path)
+        raise StoreError(f"damaged store: not valid JSON ({exc.args[0]}){suffix}", path=path) from None
+    if not isinstance(data, dict):
+        raise StoreError(f"damaged store: not a table of records{suffix}", path=path)
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(rec, dict) for rec in table.values()):
+            raise StoreError(f"damaged store: table {name!r} is not a set of records{suffix}", path=path)
     return data
 
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage: orjson, atomic replace, read cache keyed by the file's identity."""
 
-    def __init__(self, path: str | Path, **_: Any) -> None:
+    def __init__(self, path: str | Path, hint: str = "", **_: Any) -> None:
         self.path = Path(path)
+        self.hint = hint
         self._cache: Tables | None = None
-        self._signature: tuple[int, int, int] | None = None
+        self._signature: tuple[int, int, int, int] | None = None
 
     def read(self) -> Tables | None:
         try:
-            stat = self.path.stat()
+            stat_result = self.path.stat()
         except FileNotFoundError:
             self._cache, self._signature = None, None
             return None
-        signature = _signature(stat)
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc.strerror or exc}", path=self.path) from None
+        signature = _signature(stat_result)
         if self._cache is None or signature != self._signature:
             try:
                 raw = self.path.read_bytes()
             except OSError as exc:
                 raise StoreError(f"cannot read the store: {exc.strerror or exc}", path=self.path) from None
-            self._cache = load_tables(self.path, raw)
+            self._cache = None  # a damaged file must not leave an older copy being served
+            self._cache = load_tables(self.path, raw, self.hint)
             self._signature = signature
         return self._cache
 
     def write(self, data: Tables) -> None:
         try:
             payload = orjson.dumps(data)
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                raise PermissionError(13, "the store file is read-only")
             write_atomically(self.path, payload)
-        except OSError as exc:
+            signature = _signature(self.path.stat())
+        except BaseException as exc:
             # TinyDB mutated the cached dict before calling us: forget it so
             # the next read sees what is really on disk.
-            self._cache, self._signature = None, None
-            reason = exc.strerror or str(exc)
-            raise StoreError(f"change not saved: {reason}; the store on disk is unchanged", path=self.path) from None
+            self.forget()
+            if isinstance(exc, OSError):
+                reason = exc.strerror or str(exc)
+                raise StoreError(
+                    f"change not saved: {reason}; the store on disk is unchanged", path=self.path
+                ) from None
+            raise
         self._cache = data
-        self._signature = _signature(self.path.stat())
+        self._signature = signature
 
     def changed_on_disk(self) -> bool:
         """True when another process replaced the file since we last read it."""
         try:
             return _signature(self.path.stat()) != self._signature
-        except FileNotFoundError:
+        except OSError:
             return self._signature is not None
 
     def forget(self) -> None:
+        """Drop the cache: the next read comes from disk (done under the lock before a change)."""
         self._cache, self._signature = None, None
 
     def close(self) -> None:

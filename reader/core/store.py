@@ -4,12 +4,21 @@ Two TinyDB files side by side. ``<name>.json`` holds the imported papers,
 which are bulky and change only on import; ``<name>.state.json`` holds what
 the user did (read, starred, notes, tags), which is small and changes on
 every key press. Marking a paper read therefore rewrites a small file, not
-the whole library. Every change takes a lock file, re-reads whatever another
-process wrote, applies the change to that and replaces the file atomically.
+the whole library.
+
+What is promised (``docs/your-data.md``), and how:
+- every change is one atomic replace of one file (``storage.py``), saved
+  before the call returns, so an acknowledged change survives a crash;
+- every change takes a lock file, re-reads the file from disk and applies
+  the change to that, so two windows never undo each other's work;
+- a file that does not parse, has a foreign or newer schema is refused with
+  a hint and never written; an older schema is migrated after a backup;
+- bulk changes (import, migration, restore) keep a backup first, rotated.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -28,7 +37,14 @@ from reader.core.errors import NotFoundError, StoreError
 from reader.core.importers import ParsedFile
 from reader.core.merge import ImportPlan, plan_import
 from reader.core.models import Entry, Paper, ReadingState
-from reader.core.storage import TEMP_PREFIX, AtomicJSONStorage
+from reader.core.paths import (
+    backup_dir_for,
+    lock_path_for,
+    resolve_store_location,
+    state_path_for,
+)
+from reader.core.storage import AtomicJSONStorage, Tables, fsync_directory, temp_prefix
+from reader.core.text import strip_control
 
 SCHEMA_VERSION = 1
 BACKUPS_KEPT = 5
@@ -37,6 +53,22 @@ LOCK_TIMEOUT = 15.0
 _PAPERS = "papers"
 _STATE = "state"
 _META = "_meta"
+_PARTIAL = ".partial"
+
+__all__ = [
+    "BACKUPS_KEPT",
+    "SCHEMA_VERSION",
+    "KeyedTable",
+    "RemovedPaper",
+    "Store",
+    "check_location",
+    "damage_hint",
+    "list_backups",
+    "make_backup",
+    "schema_version",
+    "stale_temp_files",
+    "state_path_for",
+]
 
 
 class KeyedTable(Table):
@@ -66,8 +98,8 @@ class RemovedPaper:
     state: dict[str, Any] | None
 
 
-def _stamped(old: ReadingState, change: Callable[[ReadingState], ReadingState], stamp: str) -> ReadingState:
-    new = change(old).with_changes(changed_at=stamp)
+def _with_stamp(old: ReadingState, change: Callable[[ReadingState], ReadingState], stamp: str) -> ReadingState:
+    new = _clean_state(change(old)).with_changes(changed_at=stamp)
     if new.status != old.status:
         new = new.with_changes(status_at=stamp)
     return new
@@ -77,42 +109,175 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def state_path_for(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.state{path.suffix or '.json'}")
-
-
 def check_location(path: Path) -> None:
     """Refuse paths that cannot hold a store, before anything is created."""
-    if path.is_dir():
-        raise StoreError("is a directory; --db takes a file path", path=path)
-    parent = path.parent
-    if not parent.exists():
-        raise StoreError(f"directory {parent} does not exist", path=path)
-    if not parent.is_dir():
-        raise StoreError(f"{parent} is not a directory", path=path)
-    if path.exists() and not os.access(path, os.R_OK):
-        raise StoreError("permission denied: cannot read the store", path=path)
+    resolve_store_location(path)
+
+
+def damage_hint(path: Path) -> str:
+    """What a user can do about a store that cannot be opened: ends every such error."""
+    return f"run 'reader doctor', or restore a backup from {backup_dir_for(path)}"
+
+
+# -- schema -------------------------------------------------------------------
+
+# Steps that bring a file from version N to N + 1, per kind of file. Version 0
+# is a file written before the schema record existed: the tables already had
+# today's shape, so the step only has to add the stamp (done by the caller).
+Migration = Callable[[Tables], Tables]
+MIGRATIONS: dict[str, dict[int, Migration]] = {
+    _PAPERS: {0: lambda data: data},
+    _STATE: {0: lambda data: data},
+}
+
+
+def schema_version(data: Tables, kind: str, path: Path, hint: str) -> int:
+    """The schema version of a parsed file, or ``StoreError`` if it is not ours to read."""
+    info = data.get(_META, {}).get("schema")
+    if info is None:
+        foreign = sorted(name for name in data if name not in (_META, kind))
+        if foreign:
+            shown = ", ".join(repr(name) for name in foreign[:3])
+            raise StoreError(f"not a reader {kind} file (tables {shown}, no schema record); {hint}", path=path)
+        return 0
+    version = info.get("version")
+    if info.get("kind") != kind or not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        found = f"kind {info.get('kind')!r}, version {version!r}"
+        raise StoreError(f"wrong schema: expected a reader {kind} file, found {found}; {hint}", path=path)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"written by a newer reader (schema {version}; this one reads up to {SCHEMA_VERSION}): "
+            f"upgrade reader; the file is left as it is; {hint}",
+            path=path,
+        )
+    return version
+
+
+def migrate(data: Tables, kind: str, version: int) -> Tables:
+    """Bring a file's tables up to ``SCHEMA_VERSION`` and stamp it."""
+    for step in range(version, SCHEMA_VERSION):
+        data = MIGRATIONS[kind][step](data)
+    return _stamped(data, kind)
+
+
+def _stamped(data: Tables, kind: str) -> Tables:
+    meta = dict(data.get(_META, {}))
+    meta["schema"] = {"version": SCHEMA_VERSION, "kind": kind}
+    return {**data, _META: meta}
+
+
+# -- backups ------------------------------------------------------------------
+
+
+def make_backup(sources: Sequence[Path], backup_dir: Path, keep: int = BACKUPS_KEPT) -> Path | None:
+    """Copy the store files aside, whole or not at all; the last ``keep`` copies stay.
+
+    The copy is written under a ``.partial`` name, fsynced and then renamed,
+    so a crash mid-backup never leaves a backup that looks complete.
+    """
+    present = [source for source in sources if source.exists()]
+    if not present:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    partial = backup_dir / (stamp + _PARTIAL)
+    target = backup_dir / stamp
+    try:
+        partial.mkdir(parents=True, exist_ok=False)
+        for source in present:
+            _copy_synced(source, partial / source.name)
+        fsync_directory(partial)
+        os.rename(partial, target)
+        fsync_directory(backup_dir)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise StoreError(
+            f"cannot write a backup, so nothing was changed: {exc.strerror or exc}", path=backup_dir
+        ) from None
+    for old in list_backups(backup_dir)[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in backup_dir.glob("*" + _PARTIAL):
+        shutil.rmtree(stale, ignore_errors=True)
+    return target
+
+
+def stale_temp_files(path: Path) -> list[Path]:
+    """Temp files of a store's two files, left by a write killed before its replace."""
+    prefixes = tuple(temp_prefix(target) for target in (path, state_path_for(path)))
+    try:
+        return sorted(p for p in path.parent.iterdir() if p.name.startswith(prefixes))
+    except OSError:
+        return []
+
+
+def _copy_synced(source: Path, target: Path) -> None:
+    with source.open("rb") as src, target.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
+def list_backups(backup_dir: Path) -> list[Path]:
+    """Complete backups, newest first."""
+    if not backup_dir.is_dir():
+        return []
+    found = (p for p in backup_dir.iterdir() if p.is_dir() and not p.name.endswith(_PARTIAL))
+    return sorted(found, reverse=True)
+
+
+# -- text from outside ----------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    """Strip control characters from every string in an imported record."""
+    if isinstance(value, str):
+        return strip_control(value)
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
+
+
+def _clean_state(state: ReadingState) -> ReadingState:
+    """Notes and tags are shown in a terminal: no escape sequences, whoever typed them."""
+    note = strip_control(state.note)
+    tags = tuple(t for t in (strip_control(tag).strip() for tag in state.tags) if t)
+    if note == state.note and tags == state.tags:
+        return state
+    return state.with_changes(note=note, tags=tags)
 
 
 class Store:
-    """Papers and reading state on disk; safe to share between processes."""
+    """Papers and reading state on disk; safe to share between processes.
+
+    ``read_only`` holds the reason when the store can be read but not
+    written (a read-only file system, no permission to create the lock);
+    every change then fails with a ``StoreError`` saying it was not saved.
+    """
 
     def __init__(self, path: Path) -> None:
-        self.path = path.expanduser().absolute()
-        check_location(self.path)
+        self.path = resolve_store_location(Path(path))
         self.state_path = state_path_for(self.path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self.backup_dir = self.path.with_name(self.path.name + ".backups")
-        self._papers_db = _KeyedTinyDB(self.path, storage=AtomicJSONStorage)
-        self._state_db = _KeyedTinyDB(self.state_path, storage=AtomicJSONStorage)
+        self.lock_path = lock_path_for(self.path)
+        self.backup_dir = backup_dir_for(self.path)
+        self.hint = damage_hint(self.path)
+        self._papers_db = _KeyedTinyDB(self.path, storage=AtomicJSONStorage, hint=self.hint)
+        self._state_db = _KeyedTinyDB(self.state_path, storage=AtomicJSONStorage, hint=self.hint)
         self._lock = filelock.FileLock(self.lock_path, timeout=LOCK_TIMEOUT)
         self._thread_lock = threading.RLock()
-        with self.locked():
-            self._remove_stale_temp_files()
-            self._check_schema(self._papers_db, self.path, "papers")
-            self._check_schema(self._state_db, self.state_path, "state")
+        self.read_only: str | None = None
+        if not os.access(self.path.parent, os.W_OK):
+            self.read_only = f"the folder {self.path.parent} cannot be written"
+        self._open()
 
-    # -- locking and schema -------------------------------------------------
+    # -- locking, schema and migration ---------------------------------------
+
+    def _busy(self) -> StoreError:
+        return StoreError(
+            f"the store is busy: another reader process held {self.lock_path.name} for "
+            f"{LOCK_TIMEOUT:.0f} s; change not saved",
+            path=self.path,
+        )
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -121,53 +286,85 @@ class Store:
             try:
                 self._lock.acquire()
             except filelock.Timeout:
+                raise self._busy() from None
+            except OSError as exc:
                 raise StoreError(
-                    f"the store is busy: another reader process held {self.lock_path.name} for "
-                    f"{LOCK_TIMEOUT:.0f} s",
+                    f"change not saved: cannot create the lock file {self.lock_path.name}: "
+                    f"{exc.strerror or exc}; the store on disk is unchanged",
                     path=self.path,
                 ) from None
-            except OSError as exc:
-                raise StoreError(f"cannot create the lock file: {exc.strerror or exc}", path=self.lock_path) from None
             try:
                 yield
             finally:
                 self._lock.release()
 
-    def _remove_stale_temp_files(self) -> None:
-        # Held under the lock, so no other process is between mkstemp and replace.
-        for stale in self.path.parent.glob(TEMP_PREFIX + "*"):
-            try:
-                stale.unlink()
-            except OSError:
-                pass
+    def _open(self) -> None:
+        """Check both files before anything is written; migrate old ones (after a backup).
 
-    def _check_schema(self, db: TinyDB, path: Path, kind: str) -> None:
-        data = db.storage.read()
-        meta = db.table(_META)
-        if data is None:
-            return  # created with the first write
-        info = meta.get(doc_id="schema")  # type: ignore[arg-type]
-        if info is None:
-            if any(name != _META for name in data):
-                raise StoreError("not a reader store (no schema record)", path=path)
+        Reading needs no lock (files are only ever replaced whole), so a store
+        that is merely read creates nothing on disk, not even the lock file.
+        """
+        pending = self._outdated()
+        stale = self._stale_temp_files()
+        if not pending and not stale:
             return
-        version = info.get("version")
-        if info.get("kind") != kind or not isinstance(version, int):
-            raise StoreError(f"damaged store: expected a {kind} file", path=path)
-        if version > SCHEMA_VERSION:
+        try:
+            with self.locked():
+                for path in self._stale_temp_files():
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                self._papers.forget()
+                self._states.forget()
+                pending = self._outdated()
+                if pending:
+                    make_backup([self.path, self.state_path], self.backup_dir)
+                    for storage, data, kind, version in pending:
+                        storage.write(migrate(data, kind, version))
+        except StoreError as exc:
+            if not pending:
+                return  # stale temp files that cannot be removed harm nobody
             raise StoreError(
-                f"written by a newer reader (schema {version}; this one reads up to {SCHEMA_VERSION})",
-                path=path,
-            )
+                f"needs upgrading to schema {SCHEMA_VERSION} but cannot be written ({exc.detail}); "
+                "the file is left as it is",
+                path=self.path,
+            ) from None
+
+    def _outdated(self) -> list[tuple[AtomicJSONStorage, Tables, str, int]]:
+        """Files with an older schema; raises on damaged, foreign or newer ones."""
+        pending = []
+        for storage, kind in ((self._papers, _PAPERS), (self._states, _STATE)):
+            data = storage.read()
+            if data is None:
+                continue
+            version = schema_version(data, kind, storage.path, self.hint)
+            if version < SCHEMA_VERSION:
+                pending.append((storage, data, kind, version))
+        return pending
+
+    @property
+    def _papers(self) -> AtomicJSONStorage:
+        storage = self._papers_db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+    @property
+    def _states(self) -> AtomicJSONStorage:
+        storage = self._state_db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+    def _stale_temp_files(self) -> list[Path]:
+        """Temp files left by a write that was killed before its replace."""
+        return stale_temp_files(self.path)
 
     # -- reading ------------------------------------------------------------
 
     def _papers_raw(self) -> dict[str, dict[str, Any]]:
-        data = self._papers_db.storage.read() or {}
+        data = self._papers.read() or {}
         return data.get(_PAPERS, {})
 
     def _states_raw(self) -> dict[str, dict[str, Any]]:
-        data = self._state_db.storage.read() or {}
+        data = self._states.read() or {}
         return data.get(_STATE, {})
 
     def entries(self) -> list[Entry]:
@@ -189,7 +386,8 @@ class Store:
             record = self._papers_raw().get(paper_id)
             if record is None:
                 raise NotFoundError(f"no paper with id {paper_id!r}")
-            return Entry(Paper.from_dict(paper_id, record), ReadingState.from_dict(self._states_raw().get(paper_id, {})))
+            state = ReadingState.from_dict(self._states_raw().get(paper_id, {}))
+            return Entry(Paper.from_dict(paper_id, record), state)
 
     def resolve(self, token: str) -> str:
         """An id from a full id or an unambiguous prefix of one."""
@@ -208,34 +406,44 @@ class Store:
     def changed_on_disk(self) -> bool:
         """True when another process changed the store since this one last read it."""
         with self._thread_lock:
-            papers = self._papers_db.storage
-            state = self._state_db.storage
-            assert isinstance(papers, AtomicJSONStorage) and isinstance(state, AtomicJSONStorage)
-            return papers.changed_on_disk() or state.changed_on_disk()
+            return self._papers.changed_on_disk() or self._states.changed_on_disk()
 
     # -- user actions -------------------------------------------------------
 
     def update_states(
         self, paper_ids: Sequence[str], change: Callable[[ReadingState], ReadingState]
     ) -> list[Entry]:
-        """Apply ``change`` to the latest state of each paper, in one atomic write."""
+        """Apply ``change`` to the latest state of each paper, in one atomic write.
+
+        The change is saved on disk before this returns; on failure it raises
+        ``StoreError`` and neither the file nor what this store reads changed.
+        """
         with self.locked():
             papers = self._papers_raw()
             missing = [pid for pid in paper_ids if pid not in papers]
             if missing:
                 raise NotFoundError(f"no paper with id {missing[0]!r}")
+            # Re-read from disk: an identical (inode, size, mtime) after another
+            # process's write is rare but would make us apply the change to a stale copy.
+            self._states.forget()
             states = self._states_raw()
             stamp = now_iso()
-            new_states = {pid: _stamped(ReadingState.from_dict(states.get(pid, {})), change, stamp) for pid in paper_ids}
-            self._write(self._state_db, _STATE, {pid: st.to_dict() for pid, st in new_states.items()})
+            new_states = {
+                pid: _with_stamp(ReadingState.from_dict(states.get(pid, {})), change, stamp)
+                for pid in paper_ids
+            }
+            self._write(self._states, _STATE, {pid: st.to_dict() for pid, st in new_states.items()})
             return [Entry(Paper.from_dict(pid, papers[pid]), state) for pid, state in new_states.items()]
 
-    def _write(self, db: TinyDB, table_name: str, documents: dict[str, dict[str, Any]]) -> None:
-        """One atomic write of ``documents`` into a table, stamping the schema on first use."""
-        if db.storage.read() is None:
-            kind = _PAPERS if db is self._papers_db else _STATE
-            db.table(_META).put_many({"schema": {"version": SCHEMA_VERSION, "kind": kind}})  # type: ignore[attr-defined]
-        db.table(table_name).put_many(documents)  # type: ignore[attr-defined]
+    def _write(self, storage: AtomicJSONStorage, table: str, documents: dict[str, dict[str, Any]]) -> None:
+        """One atomic write: the updated table and the schema stamp land together.
+
+        The cached tables are copied, not mutated, so a failed write leaves
+        this store reading exactly what is on disk.
+        """
+        data = storage.read() or {}
+        updated = {**data, table: {**data.get(table, {}), **documents}}
+        storage.write(_stamped(updated, table))
 
     def set_state(self, paper_ids: Sequence[str], **changes: Any) -> list[Entry]:
         """Set fields of the reading state, keeping the read flag and status in step."""
@@ -247,6 +455,7 @@ class Store:
 
     def toggle(self, paper_id: str, flag: str) -> Entry:
         """Flip ``read`` or ``starred`` on the latest state on disk."""
+
         def flip(state: ReadingState) -> ReadingState:
             value = not getattr(state, flag)
             if flag == "read":
@@ -259,35 +468,50 @@ class Store:
         """Write back earlier states as they were (undo), in one atomic write."""
         with self.locked():
             papers = self._papers_raw()
-            present = {pid: state.to_dict() for pid, state in states.items() if pid in papers}
+            self._states.forget()
+            present = {pid: _clean_state(state).to_dict() for pid, state in states.items() if pid in papers}
             if present:
-                self._write(self._state_db, _STATE, present)
+                self._write(self._states, _STATE, present)
 
     # -- delete -------------------------------------------------------------
 
     def delete(self, paper_ids: Sequence[str]) -> list[RemovedPaper]:
-        """Remove papers and their reading state; what was removed comes back for undo."""
+        """Remove papers and their reading state; what was removed comes back for undo.
+
+        The papers go first: a crash between the two writes leaves reading
+        states without a paper (kept, reported by ``reader doctor``), never a
+        paper that lost its notes.
+        """
         with self.locked():
+            self._papers.forget()
+            self._states.forget()
             papers = self._papers_raw()
             missing = [pid for pid in paper_ids if pid not in papers]
             if missing:
                 raise NotFoundError(f"no paper with id {missing[0]!r}")
             states = self._states_raw()
             removed = [RemovedPaper(pid, dict(papers[pid]), states.get(pid)) for pid in paper_ids]
-            ids = list(paper_ids)
-            with_state = [pid for pid in ids if pid in states]
+            self._remove(self._papers, _PAPERS, paper_ids)
+            with_state = [pid for pid in paper_ids if pid in states]
             if with_state:
-                self._state_db.table(_STATE).remove(doc_ids=with_state)  # type: ignore[arg-type]
-            self._papers_db.table(_PAPERS).remove(doc_ids=ids)  # type: ignore[arg-type]
+                self._remove(self._states, _STATE, with_state)
             return removed
+
+    def _remove(self, storage: AtomicJSONStorage, table: str, ids: Sequence[str]) -> None:
+        data = storage.read() or {}
+        gone = set(ids)
+        kept = {pid: rec for pid, rec in data.get(table, {}).items() if pid not in gone}
+        storage.write(_stamped({**data, table: kept}, table))
 
     def restore_papers(self, removed: Sequence[RemovedPaper]) -> None:
         """Put deleted papers back, with their reading state (undo of a delete)."""
         with self.locked():
-            self._write(self._papers_db, _PAPERS, {item.id: item.record for item in removed})
+            self._papers.forget()
+            self._states.forget()
+            self._write(self._papers, _PAPERS, {item.id: item.record for item in removed})
             states = {item.id: item.state for item in removed if item.state is not None}
             if states:
-                self._write(self._state_db, _STATE, states)
+                self._write(self._states, _STATE, states)
 
     # -- import -------------------------------------------------------------
 
@@ -295,40 +519,27 @@ class Store:
         """Merge parsed files into the store in one atomic write: all land or none."""
         batches = [(os.path.abspath(p.path), p.format, p.papers) for p in parsed]
         with self.locked():
+            self._papers.forget()
             existing = self._papers_raw()
             plan = plan_import(existing, batches, now_iso())
             if not plan.records:
                 return plan
             if backup and existing:
                 self.backup()
-            self._write(self._papers_db, _PAPERS, plan.records)
+            records = {pid: _clean(record) for pid, record in plan.records.items()}
+            self._write(self._papers, _PAPERS, records)
             return plan
 
     # -- backups ------------------------------------------------------------
 
     def backup(self) -> Path | None:
         """Copy the store aside before a bulk change; the last few copies are kept."""
-        if not self.path.exists() and not self.state_path.exists():
-            return None
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.backup_dir / stamp
-        try:
-            target.mkdir(parents=True, exist_ok=False)
-            for source in (self.path, self.state_path):
-                if source.exists():
-                    shutil.copy2(source, target / source.name)
-        except OSError as exc:
-            raise StoreError(f"cannot write a backup before changing the store: {exc.strerror or exc}", path=target) from None
-        for old in sorted(p for p in self.backup_dir.iterdir() if p.is_dir())[:-BACKUPS_KEPT]:
-            shutil.rmtree(old, ignore_errors=True)
-        return target
+        return make_backup([self.path, self.state_path], self.backup_dir)
 
     def backups(self) -> list[Path]:
-        if not self.backup_dir.is_dir():
-            return []
-        return sorted((p for p in self.backup_dir.iterdir() if p.is_dir()), reverse=True)
+        """Complete backups, newest first."""
+        return list_backups(self.backup_dir)
 
     def close(self) -> None:
         self._papers_db.close()
         self._state_db.close()
-

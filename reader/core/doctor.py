@@ -1,0 +1,237 @@
+"""Check a store without changing it, and put a backup back.
+
+``diagnose`` never writes: it is what a user runs when the store will not
+open, so it must work on exactly the files that ``Store`` refuses. ``restore``
+backs up the current files (even damaged ones: they may hold the only copy of
+a recent note) before it replaces them with a backup's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from reader.core.errors import ReaderError, StoreError
+from reader.core.models import Paper, ReadingState
+from reader.core.paths import backup_dir_for, lock_path_for, resolve_store_location, state_path_for
+from reader.core.storage import Tables, load_tables, write_atomically
+from reader.core.store import (
+    LOCK_TIMEOUT,
+    damage_hint,
+    list_backups,
+    make_backup,
+    schema_version,
+    stale_temp_files,
+)
+
+_KINDS = ("papers", "state")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One line of the report: ``ok``, ``warning`` (nothing lost) or ``problem``."""
+
+    level: str
+    message: str
+    path: Path | None = None
+
+    def line(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.level + ':':<9}{where}{self.message}"
+
+
+@dataclass(slots=True)
+class BackupInfo:
+    path: Path
+    papers: int | None  # None: the copy does not parse
+    states: int | None
+
+    def line(self) -> str:
+        papers = "unreadable" if self.papers is None else f"{self.papers} papers"
+        states = "unreadable" if self.states is None else f"{self.states} reading states"
+        return f"{self.path.name}  {papers}, {states}"
+
+
+@dataclass(slots=True)
+class Report:
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    backups: list[BackupInfo] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "problem"]
+
+    def add(self, level: str, message: str, path: Path | None = None) -> None:
+        self.findings.append(Finding(level, message, path))
+
+
+def _load(path: Path, kind: str, report: Report) -> dict[str, dict[str, Any]] | None:
+    """The records of one store file, or None after reporting why they cannot be read."""
+    if not path.exists():
+        report.add("ok", "not created yet (nothing saved in it so far)", path)
+        return {}
+    try:
+        data = load_tables(path, path.read_bytes())
+        version = schema_version(data, kind, path, "")
+    except OSError as exc:
+        report.add("problem", f"cannot read: {exc.strerror or exc}", path)
+        return None
+    except ReaderError as exc:
+        report.add("problem", exc.detail.removesuffix("; "), path)
+        return None
+    records = data.get(kind, {})
+    note = "" if version == 1 else f" (schema {version}: upgraded with a backup when next opened)"
+    report.add("ok", f"{len(records)} {'papers' if kind == 'papers' else 'reading states'}, "
+               f"schema {version}{note}", path)
+    return records
+
+
+def _check_records(papers: dict[str, dict[str, Any]], states: dict[str, dict[str, Any]],
+                   report: Report, path: Path) -> None:
+    bad = []
+    for pid, record in papers.items():
+        try:
+            Paper.from_dict(pid, record)
+            if not isinstance(record.get("title"), str):
+                raise TypeError("no title")
+        except (TypeError, KeyError, ValueError, AttributeError):
+            bad.append(pid)
+    for pid, record in states.items():
+        try:
+            ReadingState.from_dict(record)
+        except (TypeError, KeyError, ValueError, AttributeError):
+            bad.append(pid)
+    if bad:
+        report.add("problem", f"{len(bad)} records cannot be read: {', '.join(bad[:5])}", path)
+    orphans = sorted(set(states) - set(papers))
+    if orphans:
+        shown = ", ".join(orphans[:5]) + (", ..." if len(orphans) > 5 else "")
+        report.add("warning", f"{len(orphans)} reading states name papers not in the store "
+                   f"({shown}); kept, and used again if those papers are imported", path)
+
+
+def _backup_info(directory: Path, papers_name: str, state_name: str) -> BackupInfo:
+    counts: list[int | None] = []
+    for name, kind in ((papers_name, "papers"), (state_name, "state")):
+        file = directory / name
+        if not file.exists():
+            counts.append(0)
+            continue
+        try:
+            data = load_tables(file, file.read_bytes())
+            schema_version(data, kind, file, "")
+            counts.append(len(data.get(kind, {})))
+        except (OSError, ReaderError):
+            counts.append(None)
+    return BackupInfo(directory, counts[0], counts[1])
+
+
+def diagnose(db: Path) -> Report:
+    """Everything that can be checked about a store, without writing a byte."""
+    try:
+        path = resolve_store_location(db)
+    except StoreError as exc:
+        report = Report(Path(db))
+        report.add("problem", exc.detail, Path(db))
+        return report
+    report = Report(path)
+    state_path = state_path_for(path)
+    papers = _load(path, "papers", report)
+    states = _load(state_path, "state", report)
+    if papers is not None and states is not None:
+        _check_records(papers, states, report, state_path)
+    stale = stale_temp_files(path)
+    if stale:
+        names = ", ".join(p.name for p in stale[:3])
+        report.add("warning", f"{len(stale)} temp files from an interrupted write ({names}); "
+                   "removed the next time the store is opened", path.parent)
+    report.backups = [_backup_info(b, path.name, state_path.name) for b in list_backups(backup_dir_for(path))]
+    return report
+
+
+def render(report: Report) -> str:
+    """The report as plain lines, ending with what to do about it."""
+    lines = [f"store:   {report.path}"]
+    lines += [finding.line() for finding in report.findings]
+    backup_dir = backup_dir_for(report.path)
+    if report.backups:
+        lines.append(f"backups in {backup_dir} (newest first):")
+        lines += [f"  {info.line()}" for info in report.backups]
+        lines.append(f"to restore one: reader --db {report.path} restore {report.backups[0].path.name}"
+                     " (the current files are backed up first)")
+    else:
+        lines.append(f"backups: none yet (one is kept in {backup_dir} before each import or upgrade)")
+    if report.problems:
+        lines.append(f"{len(report.problems)} problem(s): the store is left as it is.")
+    else:
+        lines.append("no problems found.")
+    return "\n".join(lines)
+
+
+# -- restore ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    source: Path
+    saved: Path | None  # where the files it replaced were put
+
+
+def find_backup(path: Path, name: str) -> Path:
+    """A backup named by its folder name (as ``doctor`` lists it) or by a path."""
+    given = Path(name).expanduser()
+    candidates = [given] if given.is_absolute() or given.parent != Path(".") else []
+    candidates.append(backup_dir_for(path) / name)
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise StoreError(f"no backup named {name!r}; run 'reader doctor' to list them", path=backup_dir_for(path))
+
+
+def _read_backup_file(file: Path, kind: str) -> bytes | None:
+    if not file.exists():
+        return None
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"cannot read the backup: {exc.strerror or exc}", path=file) from None
+    data: Tables = load_tables(file, raw)
+    schema_version(data, kind, file, "a backup that cannot be read is not restored")
+    return raw
+
+
+def restore(db: Path, name: str) -> Restored:
+    """Replace the store's files with a backup's, after backing up what is there now."""
+    path = resolve_store_location(db)
+    state_path = state_path_for(path)
+    source = find_backup(path, name)
+    papers_raw = _read_backup_file(source / path.name, "papers")
+    state_raw = _read_backup_file(source / state_path.name, "state")
+    if papers_raw is None:
+        raise StoreError(f"not a backup of this store: no {path.name} in it", path=source)
+    lock = filelock.FileLock(lock_path_for(path), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise StoreError("the store is busy: another reader process holds it; nothing restored",
+                         path=path) from None
+    except OSError as exc:
+        raise StoreError(f"cannot lock the store, nothing restored: {exc.strerror or exc}", path=path) from None
+    try:
+        saved = make_backup([path, state_path], backup_dir_for(path))
+        try:
+            write_atomically(path, papers_raw)
+            if state_raw is not None:
+                write_atomically(state_path, state_raw)
+            elif state_path.exists():
+                state_path.unlink()  # the backup had no reading state; the old one is in ``saved``
+        except OSError as exc:
+            raise StoreError(f"restore not finished: {exc.strerror or exc}; the files it replaced are in "
+                             f"{saved}; {damage_hint(path)}", path=path) from None
+    finally:
+        lock.release()
+    return Restored(source, saved)
