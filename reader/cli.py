@@ -136,6 +136,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=int, default=12, metavar="N")
     _add_db(p)
 
+    p = commands.add_parser(
+        "doctor", help="check the store without changing it; list backups",
+        description="Check that both store files parse and have a known schema, look for orphan "
+        "reading states and temp files left by an interrupted write, and list the backups.",
+    )
+    _add_db(p)
+
+    p = commands.add_parser(
+        "restore", help="put a backup back (the current files are backed up first)",
+        description="Replace the store with a backup listed by 'reader doctor'. The current files, "
+        "even damaged ones, are first saved as a new backup.",
+    )
+    p.add_argument("backup", metavar="BACKUP", help="a backup name as 'reader doctor' lists it, or its path")
+    _add_db(p)
+
     p = commands.add_parser("demo", help="open the app on a bundled sample, in a throwaway store")
     del p
     return parser
@@ -358,10 +373,37 @@ COMMANDS = {
 }
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Works on the files a normal open refuses, so it never opens a ``Store``."""
+    from reader.core import doctor
+    from reader.core.paths import store_path
+
+    report = doctor.diagnose(store_path(args.db)[0])
+    print(strip_control(doctor.render(report)))
+    if report.problems:
+        raise ReaderError(f"{len(report.problems)} problem(s) found; nothing was changed", path=report.path)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from reader.core import doctor
+    from reader.core.paths import store_path
+
+    done = doctor.restore(store_path(args.db)[0], args.backup)
+    print(f"restored the store from {done.source}")
+    if done.saved:
+        print(f"the files it replaced are in {done.saved}")
+    return 0
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return cmd_demo()
+    if args.command == "doctor":
+        return cmd_doctor(args)
+    if args.command == "restore":
+        return cmd_restore(args)
     store = library.open_store(args.db)
     try:
         if args.command is None:

@@ -161,8 +161,10 @@ def render(report: Report) -> str:
     if report.backups:
         lines.append(f"backups in {backup_dir} (newest first):")
         lines += [f"  {info.line()}" for info in report.backups]
-        lines.append(f"to restore one: reader --db {report.path} restore {report.backups[0].path.name}"
-                     " (the current files are backed up first)")
+        readable = [b for b in report.backups if b.papers is not None and b.states is not None]
+        if readable:
+            lines.append(f"to restore one: reader --db {report.path} restore {readable[0].path.name}"
+                         " (the current files are backed up first)")
     else:
         lines.append(f"backups: none yet (one is kept in {backup_dir} before each import or upgrade)")
     if report.problems:
