@@ -1,0 +1,229 @@
+"""Search ranking on the real seed page, a store-sized corpus, and the index cache beside the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.core import library
+from reader.core.corpus import generate
+from reader.core.importers import ParsedFile
+from reader.core.models import Entry, Paper, ParsedPaper, ReadingState
+from reader.core.search import SearchIndex, cache_path_for, word_set, words_of
+from reader.core.store import Store
+
+TYPO_QUERIES = {
+    "gausian splating": ("Swift4D",),
+    "mixture of experts training system": ("SE-MoE",),
+    "theorem prover lean": ("LeanDojo", "LeanAgent"),
+}
+
+
+@pytest.fixture
+def seeded(store: Store, seed_page: Path) -> Store:
+    library.import_paths(store, [seed_page])
+    return store
+
+
+def made_up(pid: str, title: str, abstract: str = "", note: str = "", tags: tuple[str, ...] = ()) -> Entry:
+    return Entry(Paper(id=pid, title=title, abstract=abstract), ReadingState(note=note, tags=tags))
+
+
+def titles(entries: list[Entry], hits: list[str]) -> list[str]:
+    by_id = {e.id: e.paper.title for e in entries}
+    return [by_id[pid] for pid in hits]
+
+
+def ids_of(index: SearchIndex, query: str, limit: int | None = None) -> list[str]:
+    return [hit.id for hit in index.search(query, limit)]
+
+
+@pytest.mark.parametrize("query", sorted(TYPO_QUERIES))
+def test_typo_queries_find_the_intended_paper(seeded: Store, query: str) -> None:
+    entries = seeded.entries()
+    top = titles(entries, ids_of(SearchIndex(entries), query, 3))
+    assert len(top) == 3
+    assert any(title.startswith(TYPO_QUERIES[query]) for title in top), top
+
+
+def test_title_hits_rank_above_abstract_hits(seeded: Store) -> None:
+    entries = seeded.entries()
+    index = SearchIndex(entries)
+    checked = 0
+    for word in ("conquer", "divide", "language", "learning"):
+        matches = set(index.expand(word))
+        in_title = {e.id for e in entries if word in word_set(e.paper.title)}
+        elsewhere = {
+            e.id for e in entries if not matches & word_set(e.paper.title) and matches & word_set(e.paper.abstract)
+        }
+        if not (in_title and elsewhere):
+            continue
+        found = ids_of(index, word)
+        last_title = max(found.index(pid) for pid in in_title)
+        first_abstract = min(found.index(pid) for pid in elsewhere)
+        assert last_title < first_abstract, word
+        checked += 1
+    assert checked >= 2  # the seed page has words in both places
+
+
+def test_exact_ranks_above_fuzzy_and_prefix() -> None:
+    entries = [
+        made_up("a", "Graph splitting for sparse solvers"),
+        made_up("b", "Splattings of graphs"),
+        made_up("c", "Graph splatting for sparse solvers"),
+        made_up("d", "Unrelated work on proteins"),
+    ]
+    assert ids_of(SearchIndex(entries), "splatting") == ["c", "b", "a"]
+    assert ids_of(SearchIndex(entries), "splat") == ["b", "c"]  # prefixes while typing, in store order
+
+
+def test_field_order_title_tags_note_abstract() -> None:
+    entries = [
+        made_up("abstract", "One", abstract="about quokkas"),
+        made_up("note", "Two", note="quokkas"),
+        made_up("tags", "Three", tags=("quokkas",)),
+        made_up("title", "Quokkas"),
+    ]
+    assert ids_of(SearchIndex(entries), "quokkas") == ["title", "tags", "note", "abstract"]
+
+
+def test_rare_words_weigh_more_than_common_ones() -> None:
+    entries = [made_up(str(i), "common words here", abstract="filler") for i in range(8)]
+    entries.append(made_up("rare", "tarsier", abstract="filler"))
+    entries.append(made_up("common", "common", abstract="filler"))
+    found = ids_of(SearchIndex(entries), "tarsier common")
+    assert found[0] == "rare"
+
+
+def test_note_edit_is_found_after_an_incremental_update(seeded: Store) -> None:
+    entries = seeded.entries()
+    index = SearchIndex(entries)
+    target = entries[17].id
+    assert ids_of(index, "quokkalogy") == []
+    (edited,) = seeded.set_state([target], note="compare with quokkalogy results", tags=("marsupial",))
+    index.update(edited)
+    assert ids_of(index, "quokkalogy") == [target]
+    assert ids_of(index, "quokalogy") == [target]  # typo tolerance covers new words too
+    assert ids_of(index, "marsupial") == [target]
+    (edited,) = seeded.set_state([target], note="nothing left", tags=())
+    index.update(edited)
+    assert ids_of(index, "quokkalogy") == []
+    assert ids_of(index, "marsupial") == []
+    # The paper's own title still finds it after its overlay replaced the base postings.
+    title_hits = ids_of(index, entries[17].paper.title, 1)
+    assert title_hits == [target]
+
+
+def test_notes_and_tags_already_in_the_store_are_indexed(seeded: Store) -> None:
+    target = seeded.entries()[3].id
+    seeded.set_state([target], tags=("wombatics",))
+    assert ids_of(SearchIndex(seeded.entries()), "wombatics") == [target]
+
+
+def test_new_and_removed_papers() -> None:
+    entries = [made_up("a", "Sparse attention"), made_up("b", "Dense attention")]
+    index = SearchIndex(entries)
+    index.update(made_up("c", "Sparse kernels"))
+    assert ids_of(index, "sparse") == ["a", "c"]
+    index.remove("a")
+    assert ids_of(index, "sparse") == ["c"]
+    assert ids_of(index, "") == ["b", "c"]
+    assert len(index) == 2
+
+
+def test_empty_query_lists_everything_in_store_order(seeded: Store) -> None:
+    entries = seeded.entries()
+    index = SearchIndex(entries)
+    assert ids_of(index, "") == [e.id for e in entries]
+    assert ids_of(index, "  ,; ", 5) == [e.id for e in entries[:5]]
+
+
+def test_limit_is_a_prefix_of_the_full_ranking(seeded: Store) -> None:
+    index = SearchIndex(seeded.entries())
+    for query in ("model", "training data", "reasoning lang"):
+        full = ids_of(index, query)
+        assert len(full) > 10
+        assert ids_of(index, query, 10) == full[:10]
+
+
+@given(st.text(alphabet="ab-' Z9é.,~\\ß\n", max_size=40))
+def test_word_set_matches_words_of(text: str) -> None:
+    assert word_set(text) == set(words_of(text))
+
+
+def test_seed_among_generated_papers_keeps_the_typo_queries_on_top(seeded: Store) -> None:
+    seeded.import_files([ParsedFile(Path("generated.txt"), "hf-page", list(generate(5000, seed=3)))], backup=False)
+    entries = seeded.entries()
+    assert len(entries) == 5100
+    index = SearchIndex.load_or_build(entries, seeded.path)
+    for query, wanted in TYPO_QUERIES.items():
+        top = titles(entries, ids_of(index, query, 3))
+        assert any(title.startswith(wanted) for title in top), (query, top)
+
+
+def test_corpus_is_deterministic_and_realistic() -> None:
+    first, again, other = list(generate(50, seed=5)), list(generate(50, seed=5)), list(generate(50, seed=6))
+    assert first == again
+    assert first != other
+    assert 40 <= np.mean([len(p.title) for p in first]) <= 110
+    assert 1200 <= np.mean([len(p.abstract) for p in first]) <= 2000
+    assert len({p.arxiv_id for p in first}) == 50
+
+
+# -- the cache beside the store ---------------------------------------------------
+
+
+def test_cache_is_written_then_reused(seeded: Store) -> None:
+    entries = seeded.entries()
+    cache = cache_path_for(seeded.path)
+    assert not cache.exists()
+    first = SearchIndex.load_or_build(entries, seeded.path)
+    assert cache.is_file()
+    written = cache.stat().st_mtime_ns
+    second = SearchIndex.load_or_build(entries, seeded.path)
+    assert cache.stat().st_mtime_ns == written  # loaded, not rebuilt
+    for query in TYPO_QUERIES:
+        assert second.search(query) == first.search(query)
+
+
+def test_stale_cache_is_rebuilt(seeded: Store, tmp_path: Path) -> None:
+    SearchIndex.load_or_build(seeded.entries(), seeded.path)
+    new = ParsedPaper(title="Marsupial Graph Networks", abstract="We study quokkas with graph networks on islands.")
+    seeded.import_files([ParsedFile(tmp_path / "extra.txt", "hf-page", [new])], backup=False)
+    entries = seeded.entries()
+    index = SearchIndex.load_or_build(entries, seeded.path)
+    found = titles(entries, ids_of(index, "marsupial", 1))
+    assert found == ["Marsupial Graph Networks"]
+    # ... and the rewritten cache now serves the new store.
+    assert titles(entries, ids_of(SearchIndex.load_or_build(entries, seeded.path), "marsupial", 1)) == found
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"not a numpy file", b"PK\x03\x04 truncated zip"],
+    ids=["empty", "garbage", "truncated"],
+)
+def test_corrupt_cache_is_rebuilt_silently(seeded: Store, damage: bytes) -> None:
+    entries = seeded.entries()
+    expected = SearchIndex(entries).search("gausian splating")
+    cache = cache_path_for(seeded.path)
+    cache.write_bytes(damage)
+    assert SearchIndex.load_or_build(entries, seeded.path).search("gausian splating") == expected
+    assert SearchIndex.load_or_build(entries, seeded.path).search("gausian splating") == expected
+    assert cache.stat().st_size > 1000  # replaced by a good one
+
+
+def test_cache_of_another_store_is_not_trusted(seeded: Store, tmp_path: Path) -> None:
+    other = Store(tmp_path / "other.json")
+    other.import_files([ParsedFile(Path("g.txt"), "hf-page", list(generate(100, seed=9)))], backup=False)
+    SearchIndex.load_or_build(other.entries(), other.path)
+    entries = seeded.entries()
+    cache_path_for(seeded.path).write_bytes(cache_path_for(other.path).read_bytes())
+    found = titles(entries, ids_of(SearchIndex.load_or_build(entries, seeded.path), "gausian splating", 1))
+    assert found[0].startswith("Swift4D")
+    other.close()
+
