@@ -1,0 +1,69 @@
+"""Promise 2: two processes on one store never lose each other's changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.core.store import Store
+
+PER_PROCESS = 300
+
+
+def test_two_processes_marking_300_papers_each_keep_all_600(
+    tmp_path: Path, make_store: Callable[[Path, int], list[str]], child: Callable[..., object]
+) -> None:
+    db = tmp_path / "library.json"
+    ids = make_store(db, 2 * PER_PROCESS)
+    first = child(db, "marks", 0, PER_PROCESS)
+    second = child(db, "marks", PER_PROCESS, 2 * PER_PROCESS)
+    outputs = [proc.communicate(timeout=120) for proc in (first, second)]  # type: ignore[attr-defined]
+    for proc, (out, err) in zip((first, second), outputs, strict=True):
+        assert proc.returncode == 0, err  # type: ignore[attr-defined]
+        assert len(out.split()) == PER_PROCESS + 1  # "ready" and one line per acknowledged mark
+    store = Store(db)
+    try:
+        read = sorted(entry.id for entry in store.entries() if entry.state.read)
+    finally:
+        store.close()
+    assert read == ids
+
+
+def test_a_second_store_on_the_same_file_sees_the_other_ones_changes(
+    tmp_path: Path, make_store: Callable[[Path, int], list[str]]
+) -> None:
+    db = tmp_path / "library.json"
+    ids = make_store(db, 3)
+    window_a, window_b = Store(db), Store(db)
+    try:
+        assert [e.state.note for e in window_a.entries()] == ["", "", ""]
+        assert window_a.changed_on_disk() is False
+        window_b.set_state([ids[0]], note="written in window b")
+        assert window_a.changed_on_disk() is True  # what the app polls to refresh
+        window_a.set_state([ids[1]], starred=True)  # applied to the latest file, not a stale copy
+        notes = {e.id: (e.state.note, e.state.starred) for e in window_b.entries()}
+        assert notes == {ids[0]: ("written in window b", False), ids[1]: ("", True), ids[2]: ("", False)}
+        assert window_a.changed_on_disk() is False
+    finally:
+        window_a.close()
+        window_b.close()
+
+
+def test_toggles_from_two_stores_interleave_without_a_lost_update(
+    tmp_path: Path, make_store: Callable[[Path, int], list[str]]
+) -> None:
+    """Same size, same inode reuse, same second: the lock re-reads the file anyway."""
+    db = tmp_path / "library.json"
+    ids = make_store(db, 1)
+    window_a, window_b = Store(db), Store(db)
+    try:
+        for _ in range(50):
+            window_a.toggle(ids[0], "starred")
+            window_b.toggle(ids[0], "starred")
+            window_b.toggle(ids[0], "starred")
+        assert window_a.entry(ids[0]).state.starred is False
+        window_a.toggle(ids[0], "starred")
+        assert window_b.entry(ids[0]).state.starred is True
+    finally:
+        window_a.close()
+        window_b.close()
