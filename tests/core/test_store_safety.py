@@ -1,0 +1,139 @@
+"""The store's own safety parts: the storage cache, backups, stale temp files, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from reader.core import doctor, storage
+from reader.core.errors import StoreError
+from reader.core.importers import ParsedFile
+from reader.core.models import ParsedPaper
+from reader.core.store import BACKUPS_KEPT, KeyedTable, Store, _KeyedTinyDB
+
+
+def papers(*titles: str) -> list[ParsedFile]:
+    return [ParsedFile(Path("made-up.txt"), "test", [ParsedPaper(title=t) for t in titles])]
+
+
+def test_a_failed_write_through_tinydb_does_not_stay_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TinyDB's _update_table mutates the cached dict before write(): the storage must forget it."""
+    path = tmp_path / "t.json"
+    db = _KeyedTinyDB(path, storage=storage.AtomicJSONStorage)
+    table = db.table("papers")
+    assert isinstance(table, KeyedTable)
+    table.put_many({"a": {"title": "saved"}})
+
+    def no_space(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "replace", no_space)
+    with pytest.raises(StoreError, match="change not saved: No space left on device"):
+        table.put_many({"b": {"title": "never saved"}})
+    monkeypatch.undo()
+    assert db.storage.read() == {"papers": {"a": {"title": "saved"}}}
+    assert [p.name for p in tmp_path.iterdir()] == ["t.json"]  # the temp file was removed
+
+
+def test_a_zero_byte_store_is_damaged_not_empty(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    db.touch()
+    with pytest.raises(StoreError, match="damaged store: the file is empty; run 'reader doctor'"):
+        Store(db)
+    assert db.read_bytes() == b""
+
+
+def test_imports_keep_rotated_complete_backups(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    store = Store(db)
+    store.import_files(papers("First made-up paper"))
+    assert store.backups() == []  # nothing to back up before the first import
+    contents = []
+    for number in range(BACKUPS_KEPT + 2):
+        contents.append(db.read_bytes())
+        store.import_files(papers(f"Made-up paper number {number}"))
+    backups = store.backups()
+    assert len(backups) == BACKUPS_KEPT
+    assert [(b / "library.json").read_bytes() for b in backups] == contents[::-1][:BACKUPS_KEPT]
+    (store.backup_dir / "20990101T000000000000Z.partial").mkdir()  # a backup cut short
+    assert store.backups() == backups
+    store.close()
+
+
+def test_stale_temp_files_are_reported_then_removed_on_open(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    Store(db).import_files(papers("A made-up paper"))
+    stale = tmp_path / (storage.temp_prefix(db) + "abc123")
+    stale.write_bytes(b'{"half": ')
+    other = tmp_path / ".reader-tmp-notes.md-xyz"  # another file's temp: not ours to remove
+    other.write_text("x")
+    report = doctor.diagnose(db)
+    assert [f.level for f in report.findings] == ["ok", "ok", "warning"]
+    assert "1 temp files from an interrupted write" in report.findings[2].message
+    assert stale.exists()  # doctor writes nothing
+    Store(db).close()
+    assert not stale.exists() and other.exists()
+
+
+def test_doctor_reports_orphan_states_and_lists_backups(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    store = Store(db)
+    store.import_files(papers("Kept made-up paper", "Deleted made-up paper"))
+    ids = {e.paper.title: e.id for e in store.entries()}
+    store.set_state(list(ids.values()), note="n")
+    store.import_files(papers("Third made-up paper"))  # keeps a backup
+    # A delete cut between its two writes: the paper is gone, its state is not.
+    data = orjson.loads(db.read_bytes())
+    del data["papers"][ids["Deleted made-up paper"]]
+    storage.write_atomically(db, orjson.dumps(data))
+    store.close()
+    report = doctor.diagnose(db)
+    assert report.problems == []
+    [orphan] = [f for f in report.findings if f.level == "warning"]
+    assert orphan.message.startswith(f"1 reading states name papers not in the store ({ids['Deleted made-up paper']})")
+    assert [(b.papers, b.states) for b in report.backups] == [(2, 2)]
+    text = doctor.render(report)
+    assert f"restore {report.backups[0].path.name}" in text
+    assert text.endswith("no problems found.")
+
+
+def test_a_write_keeps_the_permissions_the_user_gave_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    store = Store(db)
+    store.import_files(papers("A made-up paper"))
+    db.chmod(0o640)
+    store.import_files(papers("Another made-up paper"))
+    assert db.stat().st_mode & 0o777 == 0o640
+    store.close()
+
+
+def test_delete_removes_papers_before_states(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash between the two writes must leave an orphan state, never a paper without its note."""
+    db = tmp_path / "library.json"
+    store = Store(db)
+    store.import_files(papers("Doomed made-up paper"))
+    [pid] = [e.id for e in store.entries()]
+    store.set_state([pid], note="n")
+    written: list[str] = []
+    real = storage.write_atomically
+    monkeypatch.setattr(storage, "write_atomically", lambda p, b: (written.append(p.name), real(p, b)))
+    store.delete([pid])
+    assert written == ["library.json", "library.state.json"]
+    assert store.entries() == []
+    store.close()
+
+
+def test_the_store_records_its_schema(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    store = Store(db)
+    store.import_files(papers("A made-up paper"))
+    store.set_state([store.entries()[0].id], starred=True)
+    store.close()
+    assert orjson.loads(db.read_bytes())["_meta"] == {"schema": {"version": 1, "kind": "papers"}}
+    assert orjson.loads((tmp_path / "library.state.json").read_bytes())["_meta"] == {
+        "schema": {"version": 1, "kind": "state"}
+    }
