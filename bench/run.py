@@ -1,0 +1,364 @@
+"""Measure reader at 1k / 10k / 100k papers against the straightforward design, in one run.
+
+    /work/venv/bin/python bench/run.py                      # 1,000, 10,000 and 100,000 papers
+    /work/venv/bin/python bench/run.py --sizes 1000,10000   # a quick run
+
+Every library is the real seed page (when ``../shared`` is beside the checkout)
+plus made-up papers from ``reader.core.corpus`` up to the size. Each row is
+timed for the project and, where the issue names one, for the baseline in the
+same process and run; the table prints medians, p95 and baseline/ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+
+from reader.core.corpus import generate
+from reader.core.importers import ParsedFile, read_file
+from reader.core.models import Entry, ParsedPaper
+from reader.core.search import SearchIndex
+from reader.core.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seeds" / "000_7bfbc06375f7ab90.txt"
+TYPO_QUERIES = {
+    "gausian splating": ("Swift4D",),
+    "mixture of experts training system": ("SE-MoE",),
+    "theorem prover lean": ("LeanDojo", "LeanAgent"),
+}
+
+
+@dataclass
+class Row:
+    name: str
+    target: str
+    ours: list[float] = field(default_factory=list)
+    base: list[float] = field(default_factory=list)
+    limit: float | None = None  # seconds; None when the target is not a time per operation
+    note: str = ""
+
+
+def timed(action: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def fmt(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    return f"{seconds * 1000:.1f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
+
+
+# -- the corpus ------------------------------------------------------------------
+
+
+def corpus(size: int) -> list[ParsedPaper]:
+    seed = read_file(SEED).papers if SEED.is_file() else []
+    return seed + list(generate(max(0, size - len(seed)), seed=11))
+
+
+def intended(entries: list[Entry], query: str) -> set[int]:
+    return {i for i, e in enumerate(entries) if e.paper.title.startswith(TYPO_QUERIES[query])}
+
+
+def top3_ours(index: SearchIndex, entries: list[Entry]) -> str:
+    if not SEED.is_file():
+        return "no seed"
+    position = {e.id: i for i, e in enumerate(entries)}
+    hits = sum(
+        bool(intended(entries, q) & {position[pid] for pid in index.ids_at(index.rank(q, 3)[0])}) for q in TYPO_QUERIES
+    )
+    return f"{hits}/3"
+
+
+# -- rows ------------------------------------------------------------------------
+
+
+def bench_size(size: int, work: Path, fzf: str | None) -> list[Row]:
+    folder = work / str(size)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    papers = corpus(size)
+    rows: list[Row] = []
+
+    store_path = folder / "library.json"
+    store = Store(store_path)
+    start = time.perf_counter()
+    store.import_files([ParsedFile(folder / "generated.txt", "hf-page", papers)], backup=False)
+    rows.append(Row("import all papers", "≤ 10 s at 100k", ours=[time.perf_counter() - start]))
+    store.close()
+    del papers
+
+    entries = Store(store_path).entries()
+    rows.append(mark_read(store_path, entries, folder))
+    rows += open_store(store_path, folder, entries)
+    rows += searching(store_path, entries, folder, fzf)
+    rows.append(datatable(entries, store_path))
+    rows.append(peak_rss(store_path))
+    return rows
+
+
+def mark_read(store_path: Path, entries: list[Entry], folder: Path) -> Row:
+    from tinydb import TinyDB
+
+    row = Row("mark one paper read, on disk", "≤ 20 ms", limit=0.020)
+    rng = random.Random(1)
+    chosen = [rng.choice(entries).id for _ in range(15)]
+    store = Store(store_path)
+    row.ours = [t for pid in chosen for t in timed(lambda pid=pid: store.set_state([pid], read=True), 1)]
+    store.close()
+    fresh = Store(store_path)
+    assert all(fresh.entry(pid).state.read for pid in chosen), "a mark was not on disk"
+    fresh.close()
+
+    plain = folder / "tinydb-default.json"
+    db = TinyDB(plain)  # the straightforward design: one file, default JSONStorage
+    db.insert_multiple({"id": e.id, **e.to_record()} for e in entries)
+    ids = [rng.randrange(1, len(entries) + 1) for _ in range(3 if len(entries) > 20_000 else 7)]
+    row.base = [t for doc in ids for t in timed(lambda doc=doc: db.update({"read": True}, doc_ids=[doc]), 1)]
+    db.close()
+    return row
+
+
+def open_store(store_path: Path, folder: Path, entries: list[Entry]) -> list[Row]:
+    from tinydb import TinyDB
+
+    def ours() -> None:
+        store = Store(store_path)
+        SearchIndex.load_or_build(store.entries(), store.path).prepare()
+        store.close()
+
+    build = Row("index build, no cache (in a worker)", "off the UI thread", note="then cached")
+    build.ours = timed(lambda: SearchIndex(entries).prepare(), 1)
+    SearchIndex.load_or_build(entries, store_path)  # writes the cache the app finds next time
+    row = Row("open store + search index ready", "usable ≤ 1.5 s", limit=1.5)
+    row.ours = timed(ours, 3)
+    plain = folder / "tinydb-default.json"
+    row.base = timed(lambda: TinyDB(plain).all(), 3)
+    return [row, build]
+
+
+def searching(store_path: Path, entries: list[Entry], folder: Path, fzf: str | None) -> list[Row]:
+    index = SearchIndex.load_or_build(entries, store_path)
+    index.prepare()
+    keystroke = Row("search per keystroke (title+abstract+notes+tags)", "≤ 30 ms", limit=0.030)
+    for query in TYPO_QUERIES:
+        for end in range(1, len(query) + 1):
+            keystroke.ours += timed(lambda q=query[:end]: index.rank(q), 1)
+    keystroke.note = f"typo queries top 3: ours {top3_ours(index, entries)}"
+    full = Row("search, every hit as a list of Hit", "(for scripts)")
+    full.ours = [t for q in TYPO_QUERIES for t in timed(lambda q=q: index.search(q), 1)]
+
+    titles = [e.paper.title for e in entries]
+    both = [f"{e.paper.title} {e.paper.abstract}" for e in entries]
+    wratio = Row("  vs rapidfuzz WRatio over titles", "≤ 30 ms", limit=0.030)
+    wratio.ours = keystroke.ours
+    found = 0
+    for query in TYPO_QUERIES:
+        start = time.perf_counter()
+        top = process.extract(query, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=3)
+        wratio.base.append(time.perf_counter() - start)
+        found += bool(intended(entries, query) & {i for _, _, i in top})
+    wratio.note = f"typo top 3: baseline {found}/3"
+    partial = Row("  vs rapidfuzz partial_ratio title+abstract", "≤ 30 ms", limit=0.030)
+    partial.ours = keystroke.ours
+    found = 0
+    for query in TYPO_QUERIES:
+        start = time.perf_counter()
+        top = process.extract(query, both, scorer=fuzz.partial_ratio, processor=utils.default_process, limit=3)
+        partial.base.append(time.perf_counter() - start)
+        found += bool(intended(entries, query) & {i for _, _, i in top})
+    partial.note = f"typo top 3: baseline {found}/3"
+    rows = [keystroke, full, wratio, partial]
+    for label, lines in (("titles", titles), ("title+abstract", both)):
+        rows.append(fzf_row(label, lines, entries, keystroke.ours, folder, fzf))
+    return rows
+
+
+def fzf_row(
+    label: str, lines: list[str], entries: list[Entry], ours: list[float], folder: Path, fzf: str | None
+) -> Row:
+    row = Row(f"  vs fzf --filter over {label}", "≥ 10x faster" if label == "titles" else "-", ours=ours)
+    if fzf is None:
+        row.note = "fzf not installed (apt-get install fzf)"
+        return row
+    source = folder / f"fzf-{label.replace('+', '-')}.txt"
+    source.write_text("\n".join(f"{i}\t{line.replace(chr(10), ' ')}" for i, line in enumerate(lines)) + "\n")
+    found = 0
+    for query in TYPO_QUERIES:
+        with source.open("rb") as handle:
+            start = time.perf_counter()
+            out = subprocess.run([fzf, "--filter", query], stdin=handle, capture_output=True, check=False)
+            row.base.append(time.perf_counter() - start)
+        top = {int(line.split(b"\t", 1)[0]) for line in out.stdout.splitlines()[:3]}
+        found += bool(intended(entries, query) & top)
+    row.note = f"typo top 3: fzf {found}/3"
+    return row
+
+
+def datatable(entries: list[Entry], store_path: Path) -> Row:
+    row = Row("list first paint", "≤ 1.5 s", limit=1.5)
+    row.base = [first_paint_datatable([e.paper.title for e in entries])]
+    row.ours = []
+    try:
+        from reader import tui
+
+        make_app = tui.make_app  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        row.note = "ours: the app has no make_app yet; baseline is a DataTable"
+        return row
+    row.note = "ours: the reader app via make_app(store); baseline: DataTable"
+    row.ours = [first_paint_app(make_app, store_path)]
+    return row
+
+
+def first_paint_datatable(titles: list[str]) -> float:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    class Table(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_column("title")
+            table.add_rows([(t,) for t in titles])
+
+    async def run() -> float:
+        start = time.perf_counter()
+        async with Table().run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            return time.perf_counter() - start
+
+    return asyncio.run(run())
+
+
+def first_paint_app(make_app: Callable[[Store], Any], store_path: Path) -> float:
+    """From opening the store to the app's first screen, as a user starting ``reader`` waits."""
+
+    async def run() -> float:
+        start = time.perf_counter()
+        store = Store(store_path)
+        async with make_app(store).run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            elapsed = time.perf_counter() - start
+        store.close()
+        return elapsed
+
+    return asyncio.run(run())
+
+
+def peak_rss(store_path: Path) -> Row:
+    row = Row("peak RSS of the app process", "≤ 400 MB")
+    child = subprocess.run(
+        [sys.executable, __file__, "--rss-child", str(store_path)], capture_output=True, text=True, check=False
+    )
+    try:
+        megabytes = json.loads(child.stdout.strip().splitlines()[-1])["rss_mb"]
+        row.note = f"{megabytes:.0f} MB (store + index{' + app' if 'app' in child.stdout else ''})"
+        row.ours = [megabytes]
+    except (IndexError, ValueError, KeyError):
+        row.note = f"child failed: {child.stderr.strip().splitlines()[-1:]}"
+    return row
+
+
+def rss_child(store_path: Path) -> None:
+    store = Store(store_path)
+    entries = store.entries()
+    index = SearchIndex.load_or_build(entries, store.path)
+    index.prepare()
+    index.rank("gausian splating")
+    print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+# -- the table -------------------------------------------------------------------
+
+
+def print_table(size: int, rows: list[Row]) -> None:
+    print(f"\n## {size:,} papers\n")
+    print("| row | ours median | ours p95 | baseline median | baseline p95 | baseline/ours | target | met | notes |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        if row.name.startswith("peak RSS"):
+            met = "yes" if row.ours and row.ours[0] <= 400 else "NO"
+            print(f"| {row.name} | {row.note} | | | | | {row.target} | {met} | |")
+            continue
+        ours = statistics.median(row.ours) if row.ours else None
+        base = statistics.median(row.base) if row.base else None
+        ratio = "-"
+        if ours and base:
+            ratio = f"{base / ours:,.0f}x" if base / ours >= 10 else f"{base / ours:.1f}x"
+        met = "-"
+        if ours is not None and row.limit is not None:
+            met = "yes" if p95(row.ours) <= row.limit else "NO"
+        elif ours is not None and row.name == "import all papers":
+            met = "yes" if ours <= 10 else "NO"
+        elif ours and base and row.target.startswith("≥ 10x"):
+            met = "yes" if base / ours >= 10 else "NO"
+        cells = [
+            row.name,
+            fmt(ours) if ours is not None else "-",
+            fmt(p95(row.ours)) if row.ours else "-",
+            fmt(base) if base is not None else "-",
+            fmt(p95(row.base)) if row.base else "-",
+            ratio,
+            row.target,
+            met,
+            row.note,
+        ]
+        print("| " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated library sizes")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "reader-bench")
+    parser.add_argument("--rss-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.rss_child:
+        rss_child(args.rss_child)
+        return 0
+    fzf = shutil.which("fzf")
+    version = subprocess.run([fzf, "--version"], capture_output=True, text=True).stdout.strip() if fzf else "absent"
+    print(f"# reader bench: {os.cpu_count()} cores, python {sys.version.split()[0]}, fzf {version}")
+    print(f"# seed page: {'included' if SEED.is_file() else 'absent (generated papers only)'}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        started = time.perf_counter()
+        rows = bench_size(size, args.workdir, fzf)
+        print_table(size, rows)
+        print(f"\n({size:,} papers measured in {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
