@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,7 @@ def mark_read(store_path: Path, entries: list[Entry], folder: Path) -> Row:
     rng = random.Random(1)
     chosen = [rng.choice(entries).id for _ in range(15)]
     store = Store(store_path)
-    row.ours = [t for pid in chosen for t in timed(lambda pid=pid: store.set_state([pid], read=True), 1)]
+    row.ours = [t for pid in chosen for t in timed(partial(store.set_state, [pid], read=True), 1)]
     store.close()
     fresh = Store(store_path)
     assert all(fresh.entry(pid).state.read for pid in chosen), "a mark was not on disk"
@@ -143,7 +144,7 @@ def mark_read(store_path: Path, entries: list[Entry], folder: Path) -> Row:
     db = TinyDB(plain)  # the straightforward design: one file, default JSONStorage
     db.insert_multiple({"id": e.id, **e.to_record()} for e in entries)
     ids = [rng.randrange(1, len(entries) + 1) for _ in range(3 if len(entries) > 20_000 else 7)]
-    row.base = [t for doc in ids for t in timed(lambda doc=doc: db.update({"read": True}, doc_ids=[doc]), 1)]
+    row.base = [t for doc in ids for t in timed(partial(db.update, {"read": True}, doc_ids=[doc]), 1)]
     db.close()
     return row
 
@@ -172,10 +173,10 @@ def searching(store_path: Path, entries: list[Entry], folder: Path, fzf: str | N
     keystroke = Row("search per keystroke (title+abstract+notes+tags)", "≤ 30 ms", limit=0.030)
     for query in TYPO_QUERIES:
         for end in range(1, len(query) + 1):
-            keystroke.ours += timed(lambda q=query[:end]: index.rank(q), 1)
+            keystroke.ours += timed(partial(index.rank, query[:end]), 1)
     keystroke.note = f"typo queries top 3: ours {top3_ours(index, entries)}"
     full = Row("search, every hit as a list of Hit", "(for scripts)")
-    full.ours = [t for q in TYPO_QUERIES for t in timed(lambda q=q: index.search(q), 1)]
+    full.ours = [t for q in TYPO_QUERIES for t in timed(partial(index.search, q), 1)]
 
     titles = [e.paper.title for e in entries]
     both = [f"{e.paper.title} {e.paper.abstract}" for e in entries]
@@ -188,16 +189,16 @@ def searching(store_path: Path, entries: list[Entry], folder: Path, fzf: str | N
         wratio.base.append(time.perf_counter() - start)
         found += bool(intended(entries, query) & {i for _, _, i in top})
     wratio.note = f"typo top 3: baseline {found}/3"
-    partial = Row("  vs rapidfuzz partial_ratio title+abstract", "≤ 30 ms", limit=0.030)
-    partial.ours = keystroke.ours
+    by_part = Row("  vs rapidfuzz partial_ratio title+abstract", "≤ 30 ms", limit=0.030)
+    by_part.ours = keystroke.ours
     found = 0
     for query in TYPO_QUERIES:
         start = time.perf_counter()
         top = process.extract(query, both, scorer=fuzz.partial_ratio, processor=utils.default_process, limit=3)
-        partial.base.append(time.perf_counter() - start)
+        by_part.base.append(time.perf_counter() - start)
         found += bool(intended(entries, query) & {i for _, _, i in top})
-    partial.note = f"typo top 3: baseline {found}/3"
-    rows = [keystroke, full, wratio, partial]
+    by_part.note = f"typo top 3: baseline {found}/3"
+    rows = [keystroke, full, wratio, by_part]
     for label, lines in (("titles", titles), ("title+abstract", both)):
         rows.append(fzf_row(label, lines, entries, keystroke.ours, folder, fzf))
     return rows
