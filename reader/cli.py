@@ -246,7 +246,7 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
     parsed = query.parse(args.query)
     for problem in parsed.errors:
         print(f"warning: {problem}", file=sys.stderr)
-    hits = query.run(parsed, SearchIndex(entries.values()), entries)[: args.limit]
+    hits = query.run(parsed, SearchIndex.load_or_build(list(entries.values()), store.path), entries)[: args.limit]
     if args.json:
         _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
     else:
@@ -311,7 +311,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
 def cmd_related(store: Store, args: argparse.Namespace) -> int:
     entries = {entry.id: entry for entry in store.entries()}
     entry = entries[store.resolve(args.id)]
-    hits = related.related(entry, SearchIndex(entries.values()), limit=args.limit)
+    hits = related.related(entry, SearchIndex.load_or_build(list(entries.values()), store.path), limit=args.limit)
     if args.json:
         _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
     else:
