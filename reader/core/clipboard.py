@@ -29,7 +29,8 @@ def copy_system(text: str, timeout: float = TIMEOUT) -> tuple[bool, str]:
             else:
                 outcome.append((True, "system clipboard"))
         except Exception as exc:  # pyperclip raises its own and OS errors alike
-            outcome.append((False, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            reason = str(exc).split(". ")[0].strip() or type(exc).__name__
+            outcome.append((False, reason))
 
     worker = threading.Thread(target=attempt, daemon=True, name="clipboard-copy")
     worker.start()

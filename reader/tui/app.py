@@ -1,0 +1,501 @@
+"""The reader app: a paper list, a detail pane, a search box and a status line.
+
+Every user action is written to the store before the next key is handled
+(the store's user-state file is small, so this costs milliseconds), and a
+failed write is shown without pretending it was saved. Loading, indexing,
+searching, copying and exporting run in workers so the screen never freezes.
+"""
+
+from __future__ import annotations
+
+import os
+import webbrowser
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input, Static
+
+from reader.core import library, query, related, sorting, stats
+from reader.core.clipboard import copy_system
+from reader.core.errors import ReaderError
+from reader.core.history import History
+from reader.core.models import Entry, ReadingState
+from reader.core.search import SearchIndex
+from reader.core.store import Store
+from reader.core.text import strip_control
+from reader.tui.providers import ReaderCommands
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.note import NoteScreen
+from reader.tui.screens.related import RelatedScreen
+from reader.tui.screens.stats import StatsScreen
+from reader.tui.screens.tags import TagsScreen
+from reader.tui.widgets.detail import DetailPane
+from reader.tui.widgets.paper_list import PaperList
+
+FILTERS: tuple[tuple[str, library.Filter], ...] = (
+    ("all", library.Filter()),
+    ("unread", library.Filter(unread=True)),
+    ("starred", library.Filter(starred=True)),
+)
+SORTS = ("added", "listed", "title", "upvotes", "stars", "status")
+NARROW = 90
+DISK_CHECK_SECONDS = 1.5
+EXPORT_NAME = "reader-notes.md"
+_CONSOLE_BROWSERS = {"www-browser", "lynx", "links", "elinks", "w3m"}
+
+
+class ReaderApp(App[None]):
+    """Work through a store of papers."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("escape", "back_to_list", "Back to list", id="back"),
+        Binding("r", "toggle_read", "Read/unread", id="read"),
+        Binding("s", "toggle_star", "Star", id="star"),
+        Binding("w", "mark_reading", "Reading", show=False, id="reading"),
+        Binding("n", "edit_note", "Note", id="note"),
+        Binding("t", "edit_tags", "Tags", id="tags"),
+        Binding("c", "copy_link", "Copy link", id="copy"),
+        Binding("o", "open_link", "Open", id="open"),
+        Binding("f", "cycle_filter", "Filter", id="filter"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("space", "select", "Select", show=False, id="select"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("d", "delete", "Delete", show=False, id="delete"),
+        Binding("R", "related", "Related", show=False, id="related"),
+        Binding("S", "stats", "Stats", show=False, id="stats"),
+        Binding("O", "cycle_sort", "Sort", show=False, id="sort"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, store: Store, *, export_dir: Path | None = None, demo: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.export_dir = export_dir or Path.cwd()
+        self.demo = demo
+        self.entries: dict[str, Entry] = {}
+        self.index: SearchIndex | None = None
+        self.history = History()
+        self.filter_name = "all"
+        self.sort_key = "added"
+        self.query_text = ""
+        self.query_errors: list[str] = []
+        self.is_loading = True
+        self._generation = 0
+        if demo:
+            self.sub_title = "demo: a throwaway store"
+
+    # -- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="/ search: words (typos ok), is:unread has:code tag:x \"phrase\" -word", id="search")
+        with Horizontal(id="main"):
+            yield PaperList(id="papers")
+            yield DetailPane(id="detail")
+        yield Static(id="status", markup=False)
+        yield Footer()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    def on_mount(self) -> None:
+        if os.environ.get("NO_COLOR"):
+            self.theme = "textual-ansi"
+        self.paper_list.focus()
+        self._show_status()
+        self._load()
+        self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+        self.set_class(self.size.height < 16, "-short")
+
+    # -- loading ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        entries = self.store.entries()
+        self.call_from_thread(self._loaded, entries)
+        index = SearchIndex.load_or_build(entries, self.store.path)
+        index.prepare()
+        self.call_from_thread(self._indexed, index)
+
+    def _loaded(self, entries: list[Entry]) -> None:
+        self.entries = {entry.id: entry for entry in entries}
+        self.is_loading = False
+        self._refresh_rows()
+
+    def _indexed(self, index: SearchIndex) -> None:
+        self.index = index
+        self._refresh_rows()
+
+    def _check_disk(self) -> None:
+        if not self.is_loading and self.store.changed_on_disk():
+            self.is_loading = True
+            self._show_status()
+            self._load()
+
+    # -- what the list shows --------------------------------------------------------
+
+    def _refresh_rows(self) -> None:
+        """Recompute the rows for the current query, filter and sort, off the UI thread."""
+        self._generation += 1
+        self._show_status()
+        self._compute_rows(self._generation, self.query_text, self.filter_name, self.sort_key)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _compute_rows(self, generation: int, text: str, filter_name: str, sort_key: str) -> None:
+        parsed = query.parse(text)
+        chosen = dict(FILTERS)[filter_name]
+        entries = self.entries
+        terms: set[str] = set()
+        if parsed.words and self.index is None:
+            self.call_from_thread(self._apply_rows, generation, None, terms, ["indexing…"])
+            return
+        if parsed.words and self.index is not None:
+            positions, _ = self.index.rank(" ".join(parsed.words))
+            ranked: Iterable[Entry] = (entries[i] for i in self.index.ids_at(positions) if i in entries)
+            terms = query.highlight_terms(parsed, self.index)
+        else:
+            ranked = entries.values()
+            terms = query.highlight_terms(parsed, self.index) if self.index and parsed.phrases else set()
+        rows = [e for e in ranked if chosen.accepts(e) and parsed.accepts(e)]
+        if not parsed.words and sort_key != "added":
+            rows = sorting.sort_entries(rows, sort_key)
+        self.call_from_thread(self._apply_rows, generation, rows, terms, parsed.errors)
+
+    def _apply_rows(self, generation: int, rows: list[Entry] | None, terms: set[str], errors: list[str]) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way: never show stale results
+        self.query_errors = errors
+        if rows is not None:
+            current = self.paper_list.current
+            self.paper_list.show(rows, keep_id=current.id if current else None, terms=terms)
+            self._show_detail(self.paper_list.current)
+        self._show_status()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.query_text = event.value
+            self._refresh_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.paper_list.focus()
+
+    def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
+        self._show_detail(message.entry)
+
+    def _show_detail(self, entry: Entry | None) -> None:
+        self.detail.show(entry, self.paper_list.terms)
+
+    def _show_status(self) -> None:
+        status = self.query_one("#status", Static)
+        if self.is_loading and not self.entries:
+            status.update(Text("loading the store…"))
+            return
+        every = self.entries.values()
+        unread = sum(1 for e in every if not e.state.read)
+        starred = sum(1 for e in every if e.state.starred)
+        text = Text()
+        text.append(f"{len(self.paper_list.rows)} shown / {len(self.entries)}", style="bold")
+        text.append(f" · {unread} unread · {starred} starred · filter: {self.filter_name}")
+        if self.sort_key != "added":
+            text.append(f" · sort: {self.sort_key}")
+        if self.query_text.strip():
+            text.append(" · search: ")
+            text.append(strip_control(self.query_text.strip()), style="italic")
+        if self.paper_list.selected:
+            text.append(f" · {len(self.paper_list.selected)} selected", style="bold")
+        if self.index is None:
+            text.append(" · indexing…", style="dim")
+        for problem in self.query_errors:
+            text.append(f" · {problem}", style="bold red")
+        status.update(text)
+
+    # -- helpers for actions ----------------------------------------------------------
+
+    def _targets(self) -> list[Entry]:
+        """The selected papers, else the one under the cursor."""
+        selected = [self.entries[pid] for pid in self.paper_list.selected if pid in self.entries]
+        if selected:
+            return selected
+        current = self.paper_list.current
+        return [current] if current else []
+
+    def _say(self, message: str, *, title: str = "", severity: str = "information") -> None:
+        self.notify(strip_control(message), title=title, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def _apply(
+        self, description: str, targets: Sequence[Entry], change: Callable[[ReadingState], ReadingState]
+    ) -> bool:
+        """Write a state change for ``targets``; on failure the screen keeps the old state."""
+        if not targets:
+            self._say("No paper here.", severity="warning")
+            return False
+        before = {e.id: e.state for e in targets}
+        try:
+            updated = self.store.update_states([e.id for e in targets], change)
+        except ReaderError as exc:
+            self._say(str(exc), title="Not saved", severity="error")
+            return False
+        self.history.record_states(description, before)
+        self._took(updated)
+        return True
+
+    def _took(self, updated: Iterable[Entry]) -> None:
+        for entry in updated:
+            old = self.entries.get(entry.id)
+            self.entries[entry.id] = entry
+            self.paper_list.replace(entry)
+            if self.index is not None and old is not None and (old.state.note, old.state.tags) != (
+                entry.state.note,
+                entry.state.tags,
+            ):
+                self.index.update(entry)
+        self._show_status()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back_to_list(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.paper_list.focus()
+        elif self.paper_list.selected:
+            self.paper_list.clear_selection()
+            self._show_status()
+        elif search.value:
+            search.value = ""
+
+    def action_toggle_read(self) -> None:
+        targets = self._targets()
+        make_read = not all(e.state.read for e in targets)
+        status = "read" if make_read else "to-read"
+        self._apply("read" if make_read else "unread", targets, lambda s: s.with_changes(read=make_read, status=status))
+
+    def action_mark_reading(self) -> None:
+        self._apply("reading", self._targets(), lambda s: s.with_changes(read=False, status="reading"))
+
+    def action_toggle_star(self) -> None:
+        targets = self._targets()
+        star = not all(e.state.starred for e in targets)
+        self._apply("star" if star else "unstar", targets, lambda s: s.with_changes(starred=star))
+
+    def action_edit_note(self) -> None:
+        entry = self.paper_list.current
+        if entry is None:
+            return
+
+        def save(text: str) -> None:
+            before = {entry.id: self.entries[entry.id].state}
+            updated = self.store.set_state([entry.id], note=text)
+            self.history.record_states("note", before)
+            self._took(updated)
+
+        self.push_screen(NoteScreen(entry.paper.title, self.entries[entry.id].state.note, save))
+
+    def action_edit_tags(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        first = targets[0]
+        shown = first.state.tags if len(targets) == 1 else ()
+        title = first.paper.title if len(targets) == 1 else f"{len(targets)} selected papers (tags are added)"
+
+        def done(tags: tuple[str, ...] | None) -> None:
+            if tags is None:
+                return
+            if len(targets) == 1:
+                self._apply("tags", targets, lambda s: s.with_changes(tags=tags))
+            else:
+                self._apply("tags", targets, lambda s: s.with_changes(tags=library.normalise_tags([*s.tags, *tags])))
+
+        self.push_screen(TagsScreen(title, shown), done)
+
+    def action_copy_link(self) -> None:
+        entry = self.paper_list.current
+        link = entry.paper.best_link if entry else None
+        if link is None:
+            self._say("This paper has no link to copy.", severity="warning")
+            return
+        self._copy(link.url)
+
+    @work(thread=True, group="clipboard", exit_on_error=False)
+    def _copy(self, url: str) -> None:
+        copied, detail = copy_system(url)
+        self.call_from_thread(self._copied, url, copied, detail)
+
+    def _copied(self, url: str, copied: bool, detail: str) -> None:
+        if copied:
+            self._say(url, title="Copied to the system clipboard")
+            return
+        self.copy_to_clipboard(url)
+        self._say(
+            f"{url}\n(no system clipboard: {detail}; sent to the terminal with OSC 52)",
+            title="Copied to the terminal clipboard",
+        )
+
+    def action_open_link(self) -> None:
+        entry = self.paper_list.current
+        link = entry.paper.best_link if entry else None
+        if link is None:
+            self._say("This paper has no link to open.", severity="warning")
+            return
+        self._open(link.url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open(self, url: str) -> None:
+        try:
+            browser = webbrowser.get()
+            if isinstance(browser, webbrowser.GenericBrowser) and browser.name in _CONSOLE_BROWSERS:
+                raise webbrowser.Error("only a text-mode browser")
+            opened = browser.open(url)
+        except webbrowser.Error as exc:
+            self.call_from_thread(self._say, f"No browser to open it ({exc}). The link: {url}", severity="warning")
+            return
+        message = f"Opening {url}" if opened else f"The browser did not open. The link: {url}"
+        self.call_from_thread(self._say, message)
+
+    def action_cycle_filter(self) -> None:
+        names = [name for name, _ in FILTERS]
+        self.filter_name = names[(names.index(self.filter_name) + 1) % len(names)]
+        self._refresh_rows()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_key = SORTS[(SORTS.index(self.sort_key) + 1) % len(SORTS)]
+        self._refresh_rows()
+
+    def action_select(self) -> None:
+        self.paper_list.toggle_selected()
+        self.paper_list.action_cursor_down()
+        self._show_status()
+
+    def action_export(self) -> None:
+        entries = self._targets() if self.paper_list.selected else list(self.paper_list.rows)
+        self._export(entries, self.export_dir / EXPORT_NAME)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, entries: list[Entry], target: Path) -> None:
+        try:
+            written = library.write_export(entries, "markdown", target)
+        except ReaderError as exc:
+            self.call_from_thread(self._say, str(exc), title="Export failed", severity="error")
+            return
+        self.call_from_thread(self._say, f"{len(entries)} papers written to {written.absolute()}", title="Exported")
+
+    def action_undo(self) -> None:
+        try:
+            action = self.history.undo(self.store)
+        except ReaderError as exc:
+            self._say(str(exc), title="Undo failed", severity="error")
+            return
+        if action is None:
+            self._say("Nothing to undo.")
+            return
+        if action.removed:
+            self._reload_after_change()
+        else:
+            self._took(self.store.entry(pid) for pid in action.states)
+        self._say(f"Undid: {action.description}")
+
+    def action_delete(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        what = strip_control(targets[0].paper.title) if len(targets) == 1 else f"{len(targets)} papers"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                removed = self.store.delete([e.id for e in targets])
+            except ReaderError as exc:
+                self._say(str(exc), title="Not deleted", severity="error")
+                return
+            self.history.record_delete(f"delete {what}", removed)
+            self.paper_list.selected.clear()
+            self._reload_after_change()
+            self._say(f"Deleted {what}. Press u to undo.")
+
+        self.push_screen(ConfirmScreen(f"Delete {what} and its note and tags?"), answered)
+
+    def _reload_after_change(self) -> None:
+        self.entries = {e.id: e for e in self.store.entries()}
+        if self.index is not None:
+            self.index = SearchIndex.load_or_build(list(self.entries.values()), self.store.path)
+        self._refresh_rows()
+
+    def action_related(self) -> None:
+        entry = self.paper_list.current
+        if entry is None:
+            return
+        if self.index is None:
+            self._say("The search index is still being built.")
+            return
+        self._find_related(entry)
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _find_related(self, entry: Entry) -> None:
+        assert self.index is not None
+        hits = related.related(entry, self.index, limit=10)
+        similar = [self.entries[h.id] for h in hits if h.id in self.entries]
+        self.call_from_thread(self.push_screen, RelatedScreen(entry, similar), self.go_to)
+
+    def go_to(self, paper_id: str | None) -> None:
+        """Put the cursor on a paper, clearing the search and filter if they hide it."""
+        if paper_id is None or paper_id not in self.entries:
+            return
+        if all(row.id != paper_id for row in self.paper_list.rows):
+            self.filter_name = "all"
+            self.query_one("#search", Input).value = ""
+            self.query_text = ""
+            self.paper_list.show(list(self.entries.values()), keep_id=paper_id)
+            self._refresh_rows()
+        else:
+            self.paper_list.cursor = next(i for i, row in enumerate(self.paper_list.rows) if row.id == paper_id)
+        self.paper_list.focus()
+
+    def action_stats(self) -> None:
+        self.push_screen(StatsScreen(stats.compute(list(self.entries.values()))))
+
+    def action_help(self) -> None:
+        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        bindings += [b for b in PaperList.BINDINGS if isinstance(b, Binding)]
+        self.push_screen(HelpScreen(bindings))
+
+    # -- for tests and the command palette --------------------------------------------------
+
+    def set_filter(self, name: str) -> None:
+        self.filter_name = name
+        self._refresh_rows()
+
+    def run_search(self, text: str) -> None:
+        self.query_one("#search", Input).value = text
+
+    def shown_ids(self) -> list[str]:
+        return [row.id for row in self.paper_list.rows]
+
+
+def make_app(store: Store, *, demo: bool = False, **options: Any) -> ReaderApp:
+    """The one way to build the app: the CLI, the tests and the benchmarks use it."""
+    return ReaderApp(store, demo=demo, **options)

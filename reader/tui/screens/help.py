@@ -1,0 +1,51 @@
+"""Every key and what it does, read from the bindings themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def key_table(bindings: Iterable[Binding]) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("key")
+    table.add_column("action")
+    seen: set[str] = set()
+    for binding in bindings:
+        if not binding.description or binding.key in seen:
+            continue
+        seen.add(binding.key)
+        keys = ", ".join(k.strip() for k in binding.key.split(","))
+        table.add_row(Text(keys), Text(binding.description))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self._keys = bindings
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog"):
+            yield Static(Text("reader: keys", style="bold"), markup=False)
+            yield Static(key_table(self._keys), id="help-keys", markup=False)
+            yield Static(
+                Text(
+                    "Search box: words are fuzzy; filters is:unread is:read is:reading is:starred "
+                    'has:code has:note tag:T year:2025 author:NAME "exact phrase" -word',
+                    style="dim",
+                ),
+                markup=False,
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

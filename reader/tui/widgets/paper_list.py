@@ -1,0 +1,223 @@
+"""The paper list: renders only the rows on screen, whatever the size of the store.
+
+A DataTable or OptionList builds every row up front, which at 100,000
+papers takes many seconds before the first paint. This widget uses Textual's
+line API: ``render_line`` builds a row when it scrolls into view, and rows
+are cached until the paper or the highlight changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.models import Entry
+from reader.core.query import highlight_spans
+from reader.core.text import strip_control
+
+_CACHE_LIMIT = 512
+
+
+class PaperList(ScrollView, can_focus=True):
+    """A virtual list of papers with a cursor and a set of selected ids."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--read",
+        "paper-list--star",
+        "paper-list--code",
+        "paper-list--match",
+        "paper-list--selected",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The paper under the cursor changed (None: the list is empty)."""
+
+        entry: Entry | None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Entry] = []
+        self.selected: set[str] = set()
+        self.terms: set[str] = set()
+        self._cache: dict[tuple[int, int, bool], Strip] = {}
+
+    # -- data -----------------------------------------------------------------
+
+    @property
+    def current(self) -> Entry | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def show(self, rows: Sequence[Entry], *, keep_id: str | None = None, terms: set[str] | None = None) -> None:
+        """Replace the rows; keep the cursor on ``keep_id`` when it is still shown."""
+        self.rows = list(rows)
+        self.terms = terms or set()
+        self._cache.clear()
+        self.virtual_size = Size(self._row_width(), len(self.rows))
+        index = 0
+        if keep_id is not None:
+            index = next((i for i, entry in enumerate(self.rows) if entry.id == keep_id), 0)
+        self.cursor = min(index, max(len(self.rows) - 1, 0))
+        self.refresh()
+
+    def replace(self, entry: Entry) -> None:
+        """A paper's state changed: redraw its row only."""
+        for index, row in enumerate(self.rows):
+            if row.id == entry.id:
+                self.rows[index] = entry
+                self._forget(index)
+                if index == self.cursor:
+                    self.post_message(self.Highlighted(entry))
+                return
+
+    def toggle_selected(self) -> None:
+        entry = self.current
+        if entry is None:
+            return
+        self.selected ^= {entry.id}
+        self._forget(self.cursor)
+
+    def clear_selection(self) -> None:
+        self.selected.clear()
+        self._cache.clear()
+        self.refresh()
+
+    def _forget(self, index: int) -> None:
+        for key in [k for k in self._cache if k[0] == index]:
+            del self._cache[key]
+        self.refresh_line(index - self.scroll_offset.y)
+
+    def _row_width(self) -> int:
+        return max(self.scrollable_content_region.width, 1)
+
+    # -- rendering ------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self._row_width(), len(self.rows))
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self._row_width()
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        key = (index, width, index == self.cursor)
+        strip = self._cache.get(key)
+        if strip is None:
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            strip = self._cache[key] = self._render_row(self.rows[index], width, index == self.cursor)
+        return strip
+
+    def _render_row(self, entry: Entry, width: int, is_cursor: bool) -> Strip:
+        base = self.rich_style
+        if entry.state.read:
+            base += self.get_component_rich_style("paper-list--read")
+        if entry.id in self.selected:
+            base += self.get_component_rich_style("paper-list--selected")
+        if is_cursor:
+            base += self.get_component_rich_style("paper-list--cursor")
+        star = self.get_component_rich_style("paper-list--star")
+        code_style = self.get_component_rich_style("paper-list--code")
+        marks = [
+            Segment("▌" if entry.id in self.selected else " ", base),
+            Segment("✓" if entry.state.read else ("…" if entry.state.status == "reading" else "·"), base),
+            Segment(" ", base),
+            Segment("★" if entry.state.starred else " ", base + star),
+            Segment(" ", base),
+        ]
+        code = " code " if entry.paper.code_link else ""
+        room = max(width - 5 - len(code), 1)
+        title = strip_control(entry.paper.title).replace("\n", " ")
+        if cell_len(title) > room:
+            title = set_cell_size(title, max(room - 1, 0)).rstrip() + "…"
+        padding = Segment(" " * max(room - cell_len(title), 0), base)
+        segments = [*marks, *self._title_segments(title, base), padding]
+        if code:
+            segments.append(Segment(code, base + code_style))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _title_segments(self, title: str, base: Style) -> list[Segment]:
+        spans = highlight_spans(title, self.terms) if self.terms else []
+        if not spans:
+            return [Segment(title, base)]
+        match = base + self.get_component_rich_style("paper-list--match")
+        segments: list[Segment] = []
+        position = 0
+        for start, end in spans:
+            if start > position:
+                segments.append(Segment(title[position:start], base))
+            segments.append(Segment(title[start:end], match))
+            position = end
+        if position < len(title):
+            segments.append(Segment(title[position:], base))
+        return segments
+
+    # -- cursor ---------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        for index in {old, new}:
+            for key in [k for k in self._cache if k[0] == index]:
+                del self._cache[key]
+            self.refresh_line(index - self.scroll_offset.y)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self.current))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif height and self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def _move(self, delta: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(self.scrollable_content_region.height - 1, 1))
+
+    def action_first(self) -> None:
+        self._move(-len(self.rows))
+
+    def action_last(self) -> None:
+        self._move(len(self.rows))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+        self.focus()
