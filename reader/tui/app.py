@@ -391,12 +391,14 @@ class ReaderApp(App[None]):
         self._show_status()
 
     def action_export(self) -> None:
-        entries = self._targets() if self.paper_list.selected else list(self.paper_list.rows)
-        self._export(entries, self.export_dir / EXPORT_NAME)
+        chosen = self._targets() if self.paper_list.selected else list(self.paper_list.rows)
+        self._export([entry.id for entry in chosen], self.export_dir / EXPORT_NAME)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, entries: list[Entry], target: Path) -> None:
+    def _export(self, ids: list[str], target: Path) -> None:
         try:
+            latest = {entry.id: entry for entry in self.store.entries()}  # another window may have written
+            entries = [latest[pid] for pid in ids if pid in latest]
             written = library.write_export(entries, "markdown", target)
         except ReaderError as exc:
             self.call_from_thread(self._say, str(exc), title="Export failed", severity="error")
