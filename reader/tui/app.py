@@ -94,6 +94,7 @@ class ReaderApp(App[None]):
         self.query_errors: list[str] = []
         self.is_loading = True
         self._generation = 0
+        self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         if demo:
             self.sub_title = "demo: a throwaway store"
 
@@ -167,7 +168,7 @@ class ReaderApp(App[None]):
         entries = self.entries
         terms: set[str] = set()
         if parsed.words and self.index is None:
-            self.call_from_thread(self._apply_rows, generation, None, terms, ["indexing…"])
+            self.call_from_thread(self._apply_rows, generation, text, None, terms, ["indexing…"])
             return
         if parsed.words and self.index is not None:
             positions, _ = self.index.rank(" ".join(parsed.words))
@@ -179,15 +180,21 @@ class ReaderApp(App[None]):
         rows = [e for e in ranked if chosen.accepts(e) and parsed.accepts(e)]
         if not parsed.words and sort_key != "added":
             rows = sorting.sort_entries(rows, sort_key)
-        self.call_from_thread(self._apply_rows, generation, rows, terms, parsed.errors)
+        self.call_from_thread(self._apply_rows, generation, text, rows, terms, parsed.errors)
 
-    def _apply_rows(self, generation: int, rows: list[Entry] | None, terms: set[str], errors: list[str]) -> None:
+    def _apply_rows(
+        self, generation: int, text: str, rows: list[Entry] | None, terms: set[str], errors: list[str]
+    ) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: never show stale results
         self.query_errors = errors
         if rows is not None:
+            # Same query (a reload, a filter, a state change): stay on the same paper.
+            # A new query: start at its best match.
             current = self.paper_list.current
-            self.paper_list.show(rows, keep_id=current.id if current else None, terms=terms)
+            keep = current.id if current and text == self._rows_query else None
+            self._rows_query = text
+            self.paper_list.show(rows, keep_id=keep, terms=terms)
             self._show_detail(self.paper_list.current)
         self._show_status()
 
@@ -201,7 +208,8 @@ class ReaderApp(App[None]):
             self.paper_list.focus()
 
     def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
-        self._show_detail(message.entry)
+        # The message may be older than the rows now shown: show what the cursor is on now.
+        self._show_detail(self.paper_list.current)
 
     def _show_detail(self, entry: Entry | None) -> None:
         self.detail.show(entry, self.paper_list.terms)
@@ -471,6 +479,7 @@ class ReaderApp(App[None]):
             self.filter_name = "all"
             self.query_one("#search", Input).value = ""
             self.query_text = ""
+            self._rows_query = ""
             self.paper_list.show(list(self.entries.values()), keep_id=paper_id)
             self._refresh_rows()
         else:

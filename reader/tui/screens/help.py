@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.table import Table
 from rich.text import Text
@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def key_table(bindings: Iterable[Binding]) -> Table:
+def key_table(bindings: Iterable[Binding], show_key: Callable[[Binding], str] | None = None) -> Table:
+    """One row per binding with a description; keys as the footer shows them ("/" not "slash")."""
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("key")
     table.add_column("action")
@@ -22,7 +23,8 @@ def key_table(bindings: Iterable[Binding]) -> Table:
         if not binding.description or binding.key in seen:
             continue
         seen.add(binding.key)
-        keys = ", ".join(k.strip() for k in binding.key.split(","))
+        names = [k.strip() for k in binding.key.split(",")]
+        keys = ", ".join(show_key(Binding(k, "")) if show_key else k for k in names)
         table.add_row(Text(keys), Text(binding.description))
     return table
 
@@ -37,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static(Text("reader: keys", style="bold"), markup=False)
-            yield Static(key_table(self._keys), id="help-keys", markup=False)
+            yield Static(key_table(self._keys, self.app.get_key_display), id="help-keys", markup=False)
             yield Static(
                 Text(
                     "Search box: words are fuzzy; filters is:unread is:read is:reading is:starred "
