@@ -95,7 +95,9 @@ def xvfb() -> Iterator[str]:
     if not (shutil.which("Xvfb") and shutil.which("xclip")):
         pytest.skip("Xvfb and xclip are not installed (apt-get install xvfb xclip)")
     display = ":97"
-    server = subprocess.Popen(["Xvfb", display, "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", display, "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
