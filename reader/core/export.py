@@ -1,69 +1,71 @@
-"""The notes file that lives on outside the app.
+"""Exports: what a user takes out of the store, in the shape another tool reads.
 
-Markdown that any viewer shows as written: titles and tags are escaped so a
-title like ``[bold]x[/]`` or ``# not a heading`` stays text, and notes sit in
-block quotes so a heading inside a note cannot break the file's structure.
+``render(entries, fmt, template=None)`` gives the text of one export file:
+``markdown`` (the notes file; ``template`` is a ``PaperTemplate`` applied per
+paper), ``json`` (the ``--json`` records), ``bibtex`` and ``csv``.
+``write_per_paper(entries, folder, template=None)`` writes an Obsidian-style
+folder of Markdown files with YAML front matter. ``library.write_export``
+writes ``render``'s text atomically; the details of each shape live in
+``reader.core.exporters``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import orjson
 
+from reader.core.errors import InputError
+from reader.core.exporters.bibtex import to_bibtex
+from reader.core.exporters.markdown import (
+    TEMPLATE_FIELDS,
+    PaperTemplate,
+    escape_md,
+    markdown_section,
+    to_markdown,
+)
+from reader.core.exporters.table import to_csv
+from reader.core.exporters.vault import write_vault
 from reader.core.models import Entry
 
-FORMATS = ("markdown", "json")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def escape_md(text: str) -> str:
-    """Backslash-escape what Markdown would otherwise read as structure."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _status(entry: Entry) -> str:
-    parts = [entry.state.status]
-    if entry.state.starred:
-        parts.append("starred")
-    return ", ".join(parts)
-
-
-def _link_line(url: str, kind: str) -> str:
-    safe = url.replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
-    return f"- {kind}: <{safe}>"
-
-
-def markdown_section(entry: Entry) -> str:
-    paper, state = entry.paper, entry.state
-    lines = [f"## {escape_md(paper.title)}", ""]
-    lines.append(f"- id: `{paper.id}`")
-    if paper.arxiv_id:
-        lines.append(f"- arXiv: <https://arxiv.org/abs/{paper.arxiv_id}>")
-    if paper.authors:
-        lines.append(f"- authors: {escape_md(', '.join(paper.authors))}")
-    lines.append(f"- status: {_status(entry)}")
-    if state.tags:
-        lines.append("- tags: " + ", ".join(escape_md(tag) for tag in state.tags))
-    lines.extend(_link_line(link.url, link.kind) for link in paper.links)
-    if state.note.strip():
-        lines.append("")
-        lines.extend(f"> {line}".rstrip() for line in state.note.strip().splitlines())
-    return "\n".join(lines)
-
-
-def to_markdown(entries: Sequence[Entry], heading: str = "Reading notes") -> str:
-    intro = f"# {escape_md(heading)}\n\n{len(entries)} paper{'s' if len(entries) != 1 else ''}.\n"
-    sections = [markdown_section(entry) for entry in entries]
-    return "\n\n".join([intro.rstrip("\n"), *sections]) + "\n"
+FORMATS = ("markdown", "json", "bibtex", "csv")
+SUFFIXES = {"markdown": ".md", "json": ".json", "bibtex": ".bib", "csv": ".csv"}
 
 
 def to_json(entries: Sequence[Entry]) -> str:
     return orjson.dumps([entry.to_record() for entry in entries], option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def render(entries: Sequence[Entry], fmt: str) -> str:
+def render(entries: Sequence[Entry], fmt: str, template: PaperTemplate | None = None) -> str:
+    """The export as text; a template only shapes Markdown."""
+    if template is not None and fmt != "markdown":
+        raise InputError(f"a template shapes Markdown only, not {fmt}", path=template.source)
+    if fmt == "markdown":
+        return to_markdown(entries, template=template)
     if fmt == "json":
         return to_json(entries)
-    return to_markdown(entries)
+    if fmt == "bibtex":
+        return to_bibtex(entries)
+    if fmt == "csv":
+        return to_csv(entries)
+    raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def write_per_paper(entries: Sequence[Entry], folder: Path, template: PaperTemplate | None = None) -> list[Path]:
+    """One Markdown file per paper with YAML front matter; see ``exporters.vault``."""
+    return write_vault(entries, folder, template)
+
+
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "TEMPLATE_FIELDS",
+    "PaperTemplate",
+    "escape_md",
+    "markdown_section",
+    "render",
+    "to_json",
+    "to_markdown",
+    "write_per_paper",
+]

@@ -77,7 +77,9 @@ def select(entries: Iterable[Entry], chosen: Filter) -> list[Entry]:
     return [entry for entry in entries if chosen.accepts(entry)]
 
 
-def write_export(entries: Sequence[Entry], fmt: str, target: Path) -> Path:
+def write_export(
+    entries: Sequence[Entry], fmt: str, target: Path, *, template: export.PaperTemplate | None = None
+) -> Path:
     """Write the notes file atomically, so an interrupted export leaves the old one."""
     from reader.core.storage import write_atomically
 
@@ -87,7 +89,7 @@ def write_export(entries: Sequence[Entry], fmt: str, target: Path) -> Path:
     if not target.parent.exists():
         raise StoreError(f"directory {target.parent} does not exist", path=target)
     try:
-        write_atomically(target.absolute(), export.render(entries, fmt).encode())
+        write_atomically(target.absolute(), export.render(entries, fmt, template).encode())
     except OSError as exc:
         raise StoreError(f"cannot write the export: {exc.strerror or exc}", path=target) from None
     return target
