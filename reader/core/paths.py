@@ -1,4 +1,4 @@
-"""Where the store lives: ``--db``, else ``$READER_DB``, else the user data directory."""
+"""Where the store lives: ``--db``, else ``$READER_DB``, else the settings' ``store``, else the data directory."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ def store_path(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]:
     from_env = os.environ.get(DB_ENV)
     if from_env:
         return Path(from_env).expanduser(), False
+    from reader.core.config import load  # late: config is read only when it decides
+
+    configured = load().store_path()
+    if configured is not None:
+        return configured, False
     return default_store_path(), True
 
 
