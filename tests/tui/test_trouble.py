@@ -6,7 +6,6 @@ import contextlib
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -92,21 +91,21 @@ async def test_copy_without_a_clipboard_falls_back_to_osc52(
 
 @contextlib.contextmanager
 def xvfb() -> Iterator[str]:
+    """A real X server on a display number it picks itself; yields once it accepts clients."""
     if not (shutil.which("Xvfb") and shutil.which("xclip")):
         pytest.skip("Xvfb and xclip are not installed (apt-get install xvfb xclip)")
-    display = ":97"
+    read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", display, "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    os.close(write_end)
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            probe = subprocess.run(["xclip", "-o", "-selection", "clipboard"], env={**os.environ, "DISPLAY": display},
-                                   capture_output=True)
-            if b"Can't open display" not in probe.stderr:
-                break
-            time.sleep(0.1)
-        yield display
+        with os.fdopen(read_end) as announced:
+            number = announced.readline().strip()  # written when the server is ready
+        if not number:
+            pytest.skip("Xvfb did not start")
+        yield f":{number}"
     finally:
         server.terminate()
         server.wait(timeout=10)
