@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from reader.core.errors import ReaderError
 from reader.core.store import Store
 from reader.tui.app import ReaderApp, make_app
 
-__all__ = ["ReaderApp", "make_app", "run_app", "run_demo", "sample_page"]
+__all__ = ["ReaderApp", "demo_store", "make_app", "run_app", "run_demo", "sample_page"]
 
 
 def check_terminal() -> None:
@@ -32,14 +34,23 @@ def sample_page() -> Path:
     return Path(str(resources.files("reader.data").joinpath("sample_page.txt")))
 
 
-def run_demo() -> None:
-    """Open the app on the bundled sample in a throwaway store, removed afterwards."""
-    check_terminal()
+@contextmanager
+def demo_store() -> Iterator[Store]:
+    """A store holding the bundled sample, in a fresh temporary folder deleted on exit."""
     folder = Path(tempfile.mkdtemp(prefix="reader-demo-"))
     try:
         store = Store(folder / "library.json")
-        library.import_paths(store, [sample_page()])
-        make_app(store, demo=True, export_dir=Path.cwd()).run()
-        store.close()
+        try:
+            library.import_paths(store, [sample_page()])
+            yield store
+        finally:
+            store.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_demo() -> None:
+    """Open the app on the bundled sample in a throwaway store, removed afterwards."""
+    check_terminal()
+    with demo_store() as store:
+        make_app(store, demo=True, export_dir=Path.cwd()).run()

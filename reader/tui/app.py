@@ -60,7 +60,7 @@ class ReaderApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="search"),
-        Binding("escape", "back_to_list", "Back to list", id="back"),
+        Binding("escape", "back_to_list", "List", tooltip="back to the list; again: clear the search", id="back"),
         Binding("r", "toggle_read", "Read/unread", id="read"),
         Binding("s", "toggle_star", "Star", id="star"),
         Binding("w", "mark_reading", "Reading", show=False, id="reading"),
@@ -106,7 +106,7 @@ class ReaderApp(App[None]):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # every main key fits in 120 columns
 
     @property
     def paper_list(self) -> PaperList:

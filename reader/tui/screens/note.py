@@ -40,6 +40,7 @@ class NoteScreen(ModalScreen[None]):
         self._save = save
         self._saved_text = note
         self._timer: Timer | None = None
+        self._refused = False  # leaving failed to save once: the next escape closes anyway
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog"):
@@ -60,6 +61,7 @@ class NoteScreen(ModalScreen[None]):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.unsaved = self.text != self._saved_text
+        self._refused = False
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(AUTOSAVE_SECONDS, self.action_save)
@@ -74,20 +76,42 @@ class NoteScreen(ModalScreen[None]):
         self.query_one("#note-state", Static).update(Text(f"{state} · escape: save and close · ctrl+s: save"))
 
     def action_save(self) -> bool:
-        """Write the note if it changed; False when the store refused it."""
+        """Write the note if it changed; False (and an error notice) when the store refused it."""
+        error = self._write()
+        if error is not None:
+            self.notify(error, title="Note not saved", severity="error", markup=False)
+        return error is None
+
+    def _write(self) -> str | None:
         text = self.text
-        if text == self._saved_text:
-            self.unsaved = False
-            return True
-        try:
-            self._save(text)
-        except ReaderError as exc:
-            self.notify(str(exc), title="Note not saved", severity="error", markup=False)
-            return False
-        self._saved_text = text
+        if text != self._saved_text:
+            try:
+                self._save(text)
+            except ReaderError as exc:
+                return str(exc)
+            self._saved_text = text
         self.unsaved = False
-        return True
+        return None
 
     def action_leave(self) -> None:
-        if self.action_save():
-            self.dismiss(None)
+        # A store that cannot be written must not trap the user in the editor:
+        # after one refused leave, a second escape closes without saving.
+        if self._refused:
+            self._close()
+            return
+        error = self._write()
+        if error is None:
+            self._close()
+            return
+        self._refused = True
+        self.notify(
+            f"{error}\nPress escape again to close without saving (copy your text first).",
+            title="Note not saved",
+            severity="error",
+            markup=False,
+        )
+
+    def _close(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.dismiss(None)
