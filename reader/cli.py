@@ -114,11 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", action="store_true", help="remove the tags instead")
     _add_db(p)
 
-    p = commands.add_parser("export", help="write the notes file (Markdown or JSON)")
+    p = commands.add_parser(
+        "export", help="write the notes file (Markdown, JSON, BibTeX or CSV), or one file per paper",
+        description="Export papers. --per-paper DIR writes one Markdown file per paper with YAML front "
+        "matter (Obsidian-style); --template FILE shapes each paper's Markdown ($title, $authors, $note...; "
+        "see docs/workflow.md). The default format comes from the settings (export.format).",
+    )
     _add_filters(p)
     p.add_argument("--all", action="store_true", help="every paper (the default)")
-    p.add_argument("--format", choices=export.FORMATS, default="markdown")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--format", choices=export.FORMATS, default=None, help="default: markdown, or export.format")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
+    target.add_argument("--per-paper", type=Path, metavar="DIR", help="one Markdown file per paper in DIR")
+    p.add_argument("--template", type=Path, metavar="FILE", help="a Markdown template applied per paper")
     _add_db(p)
 
     p = commands.add_parser("related", help="the papers most like one paper")
@@ -150,6 +158,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("backup", metavar="BACKUP", help="a backup name as 'reader doctor' lists it, or its path")
     _add_db(p)
+
+    p = commands.add_parser(
+        "fetch", help="download and import today's Hugging Face daily papers, or an arXiv query",
+        description="Download a paper list and import it like 'reader import' (all or none). Without "
+        "options: today's Hugging Face daily papers. A copy of the download is kept in fetch.dir.",
+    )
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--date", metavar="YYYY-MM-DD", help="the daily papers of this date (default: today)")
+    source.add_argument("--arxiv", metavar="QUERY", help="an arXiv API query, e.g. 'all:diffusion' or 'au:smith'")
+    p.add_argument("--max", type=int, default=50, metavar="N", help="at most N arXiv results (default 50)")
+    _add_db(p)
+
+    p = commands.add_parser(
+        "config", help="show the settings file and its values; 'set KEY VALUE' or 'unset KEY' changes it",
+        description="Settings live in a TOML file ($READER_CONFIG, else config.toml in the user config "
+        "directory). Keys: store, theme, export.format, export.dir, export.template, fetch.huggingface_url, "
+        "fetch.arxiv_url, fetch.timeout, fetch.tries, fetch.retry_delay, fetch.dir, keymap.BINDING_ID.",
+    )
+    p.add_argument("action", nargs="?", choices=["show", "set", "unset"], default="show")
+    p.add_argument("key", nargs="?", metavar="KEY")
+    p.add_argument("value", nargs="?", metavar="VALUE")
 
     p = commands.add_parser("demo", help="open the app on a bundled sample, in a throwaway store")
     del p
@@ -299,13 +328,126 @@ def cmd_tag(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from reader.core import config
+
+    fmt = args.format or config.load().export.format
+    template = export.PaperTemplate.from_file(args.template) if args.template else None
+    if args.per_paper is not None and args.format not in (None, "markdown"):
+        raise UsageError("--per-paper writes Markdown files; drop --format or use --format markdown")
+    if template is not None and args.per_paper is None and fmt != "markdown":
+        raise UsageError(f"--template shapes Markdown only, not {fmt}")
     entries = library.select(store.entries(), _filter(args))
-    if args.output is None:
-        sys.stdout.write(export.render(entries, args.format))
+    if args.per_paper is not None:
+        written = export.write_per_paper(entries, args.per_paper, template)
+        print(f"wrote {len(written)} files to {args.per_paper}", file=sys.stderr)
         return 0
-    target = library.write_export(entries, args.format, args.output)
+    if args.output is None:
+        sys.stdout.write(export.render(entries, fmt, template))
+        return 0
+    target = library.write_export(entries, fmt, args.output, template=template)
     print(f"wrote {len(entries)} papers to {target}", file=sys.stderr)
     return 0
+
+
+def _fetch_progress(host: str) -> tuple[Any, Any, Any]:
+    """Progress and retry notes on stderr when it is a terminal; silent otherwise."""
+    shown = sys.stderr.isatty()
+
+    def progress(done: int, total: int | None) -> None:
+        if not shown:
+            return
+        size = f"{done / 1024:,.0f} KB"
+        if total:
+            filled = min(20, done * 20 // total)
+            bar = f"[{'#' * filled}{'-' * (20 - filled)}] {min(100, done * 100 // total):3d}%  "
+        else:
+            bar = ""
+        sys.stderr.write(f"\rdownloading from {host}  {bar}{size}\x1b[K")
+        sys.stderr.flush()
+
+    def on_retry(attempt: int, reason: str, pause: float) -> None:
+        if shown:
+            sys.stderr.write(f"\r{host}: {reason}; trying again in {pause:g} s (try {attempt + 1})\x1b[K\n")
+
+    def done() -> None:
+        if shown:
+            sys.stderr.write("\r\x1b[K")
+
+    return progress, on_retry, done
+
+
+def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from reader.core import config, fetch
+
+    settings = config.load().fetch
+    if args.arxiv is not None:
+        if not 1 <= args.max <= 2000:
+            raise UsageError("--max must be between 1 and 2000")
+        request = fetch.arxiv_query(args.arxiv, fetch.base_url(settings, "arxiv"), max_results=args.max)
+    else:
+        day = fetch.parse_date(args.date) if args.date else dt.date.today()
+        request = fetch.daily_papers(day, fetch.base_url(settings, "huggingface"))
+    progress, on_retry, done = _fetch_progress(request.host)
+    try:
+        parsed = fetch.fetch(request, settings, progress, on_retry)
+    finally:
+        done()
+    plan = store.import_files([parsed])
+    print(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers")
+    print(plan.total.line())
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """Works without a store: a broken store must not hide the settings that name it."""
+    from reader.core import config
+
+    path = config.config_path()
+    if args.action == "show":
+        if args.key is not None:
+            raise UsageError("'reader config' takes no KEY; use 'reader config set KEY VALUE'")
+        settings = config.load(path)
+        print(f"# {path}{'' if path.exists() else ' (not created yet: all defaults)'}")
+        print("\n".join(config.describe(settings)))
+        return 0
+    if args.key is None:
+        raise UsageError(f"'reader config {args.action}' needs a KEY")
+    if args.action == "unset":
+        if args.value is not None:
+            raise UsageError("'reader config unset' takes only a KEY")
+        config.unset_value(args.key, path)
+        print(f"{args.key} removed from {path}")
+        return 0
+    if args.value is None:
+        raise UsageError("'reader config set' needs a KEY and a VALUE")
+    _check_app_setting(args.key, args.value, path)
+    settings = config.set_value(args.key, args.value, path)
+    shown = config.get_value(settings, args.key)
+    print(f"{args.key} = {shown} saved in {path}")
+    return 0
+
+
+def _check_app_setting(key: str, value: str, path: Path) -> None:
+    """Theme names and binding ids are the app's: check them against it when it loads."""
+    if key != "theme" and not key.startswith("keymap."):
+        return
+    try:
+        from textual.theme import BUILTIN_THEMES
+
+        from reader.tui.app import ReaderApp
+        from reader.tui.widgets.paper_list import PaperList
+    except Exception:  # the app cannot load here: the core's shape checks still apply
+        return
+    if key == "theme" and value not in BUILTIN_THEMES:
+        raise ReaderError(f"theme: unknown theme {value!r}; known: {', '.join(sorted(BUILTIN_THEMES))}", path=path)
+    if key.startswith("keymap."):
+        bindings = [*getattr(ReaderApp, "BINDINGS", []), *getattr(PaperList, "BINDINGS", [])]
+        ids = sorted({b.id for b in bindings if getattr(b, "id", None)})
+        binding = key.split(".", 1)[1]
+        if ids and binding not in ids:
+            raise ReaderError(f"{key}: no binding with id {binding!r}; known: {', '.join(ids)}", path=path)
 
 
 def cmd_related(store: Store, args: argparse.Namespace) -> int:
@@ -367,6 +509,7 @@ COMMANDS = {
     "note": cmd_note,
     "tag": cmd_tag,
     "export": cmd_export,
+    "fetch": cmd_fetch,
     "related": cmd_related,
     "delete": cmd_delete,
     "stats": cmd_stats,
@@ -400,6 +543,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return cmd_demo()
+    if args.command == "config":
+        return cmd_config(args)
     if args.command == "doctor":
         return cmd_doctor(args)
     if args.command == "restore":

@@ -262,6 +262,17 @@ def _read_table(path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(f"not valid TOML: {detail}", path=path, line=line) from None
 
 
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``list.down = "j"`` unquoted in TOML is a nested table; binding ids keep their dots."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def _checked(table: Mapping[str, Any], path: Path, text: str) -> Settings:
     """Settings from a parsed TOML table; any problem names the file and the line."""
     values: dict[str, Any] = {}
@@ -274,6 +285,8 @@ def _checked(table: Mapping[str, Any], path: Path, text: str) -> Settings:
         if key in _TABLES:
             if not isinstance(value, dict):
                 raise fail(None, key, f"expected a table [{key}], got {_kind(value)}")
+            if key == "keymap":
+                value = _flatten(value)
             for inner, inner_value in value.items():
                 dotted = f"{key}.{inner}"
                 if key == "keymap":
@@ -435,6 +448,10 @@ def describe(settings: Settings) -> list[str]:
     for key in KEYS:
         value = get_value(settings, key)
         shown = "(not set)" if value is None else tomli_w.dumps({"v": value})[4:].strip()
+        if key == "store" and value is None:
+            from reader.core.paths import default_store_path
+
+            shown = f"(not set: {default_store_path()})"
         mark = "  # default" if value is not None and value == get_value(defaults, key) else ""
         lines.append(f"{key} = {shown}{mark}")
     for binding, keys in sorted(settings.keymap.items()):
