@@ -351,7 +351,7 @@ def parse_value(key: str, text: str) -> Any:
             raise ValueError(f"{name!r} is not a binding id")
         return _keys(text)
     if key not in KEYS:
-        raise ValueError(f"unknown setting {key!r}; known: {', '.join(KEYS)}, keymap.ID")
+        raise ValueError(f"unknown setting; known: {', '.join(KEYS)}, keymap.ID")
     check = KEYS[key][0]
     if check in (_timeout, _delay):
         try:
