@@ -1,0 +1,222 @@
+"""``reader fetch`` against a local HTTP server serving the real API answers, never the internet."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from reader import cli
+from reader.core import config, fetch
+from reader.core.importers import detect
+
+HF_JSON = "hf-daily-papers-api_2024-05-29.json"
+ATOM = "arxiv-api-atom_2026_q_testing_s0_m10.xml"
+
+
+class Server:
+    """Routes by query: each date (or arXiv query) names what the fake API answers."""
+
+    def __init__(self, realworld: Path, seed: Path) -> None:
+        self.hits: Counter[str] = Counter()
+        self.queries: list[dict[str, list[str]]] = []
+        self.bodies = {
+            "2024-05-29": (realworld / HF_JSON).read_bytes(),
+            "2024-06-01": seed.read_bytes(),  # the plain page through the same pipe: importable today
+            "2099-01-01": b"[]",
+            "all:testing": (realworld / ATOM).read_bytes(),
+        }
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(handler.path)
+        query = parse_qs(parts.query)
+        self.queries.append(query)
+        key = (query.get("date") or query.get("search_query") or [""])[0]
+        self.hits[key] += 1
+        if key == "flaky" and self.hits[key] <= 2:
+            return self.send(handler, 503, b"busy")
+        if key == "flaky":
+            key = "2024-06-01"
+        if key == "slow":
+            time.sleep(1.0)
+            return self.send(handler, 200, b"[]")
+        if parts.path not in ("/api/daily_papers", "/api/query") or key not in self.bodies:
+            return self.send(handler, 404, b"not found")
+        return self.send(handler, 200, self.bodies[key])
+
+    @staticmethod
+    def send(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+
+@pytest.fixture
+def server(realworld: Path, seed_page: Path) -> Iterator[tuple[Server, str]]:
+    state = Server(realworld, seed_page)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            state.answer(self)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield state, f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: tuple[Server, str]) -> Path:
+    """Settings pointing at the local server, no waiting between tries; returns the store path."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "READER_DB"):
+        monkeypatch.delenv(name, raising=False)
+    settings = tmp_path / "config.toml"
+    settings.write_text(f'[fetch]\nretry_delay = 0\ntimeout = 0.3\ndir = "{tmp_path / "fetched"}"\n')
+    monkeypatch.setenv("READER_CONFIG", str(settings))
+    monkeypatch.setenv(fetch.HF_ENV, server[1])
+    monkeypatch.setenv(fetch.ARXIV_ENV, server[1])
+    return tmp_path / "library.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
+    code = cli.main(["fetch", *args, "--db", str(db)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def store_bytes(db: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(db.parent.glob(db.stem + "*.json"))}
+
+
+def test_download_gets_the_exact_bytes_and_keeps_a_copy(env: Path, server: tuple[Server, str], realworld: Path) -> None:
+    state = server[0]
+    settings = config.load().fetch
+    seen: list[tuple[int, int | None]] = []
+    request = fetch.daily_papers(fetch.parse_date("2024-05-29"), fetch.base_url(settings, "huggingface"))
+    payload = fetch.download(request, settings, progress=lambda done, total: seen.append((done, total)))
+    expected = (realworld / HF_JSON).read_bytes()
+    assert payload == expected
+    assert seen[-1] == (len(expected), len(expected))
+    assert state.queries == [{"date": ["2024-05-29"]}]
+    kept = fetch.keep_copy(payload, request, settings)
+    assert kept == env.parent / "fetched" / "hf-daily-papers_2024-05-29.json"
+    assert kept.read_bytes() == expected
+
+
+def test_fetch_imports_like_import_and_prints_the_summary(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, env, "--date", "2024-06-01")
+    assert (code, err) == (0, ""), err
+    kept = env.parent / "fetched" / "hf-daily-papers_2024-06-01.json"
+    assert out.splitlines() == [f"{kept} (hf-page): 100 papers", "100 new, 0 updated, 0 unchanged"]
+    assert cli.main(["list", "--json", "--db", str(env)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) == 100
+    assert {tuple(r["sources"]) for r in listed} == {(str(kept),)}
+    code, out, _ = run(capsys, env, "--date", "2024-06-01")
+    assert (code, out.splitlines()[-1]) == (0, "0 new, 0 updated, 100 unchanged")
+
+
+@pytest.mark.parametrize(("args", "name"), [(("--date", "2024-05-29"), HF_JSON), (("--arxiv", "all:testing"), ATOM)])
+def test_real_api_answers_import(
+    env: Path, realworld: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, str], name: str
+) -> None:
+    if detect((realworld / name).read_text(encoding="utf-8")) is None:
+        pytest.skip(f"no importer reads {name} yet")
+    code, out, err = run(capsys, env, *args)
+    assert (code, err) == (0, ""), err
+    count = int(out.splitlines()[0].rsplit(": ", 1)[1].split()[0])
+    assert count > 0
+    assert out.splitlines()[-1] == f"{count} new, 0 updated, 0 unchanged"
+
+
+def test_arxiv_request_carries_the_query(
+    env: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, env, "--arxiv", "all:testing", "--max", "10")
+    assert server[0].queries == [{"search_query": ["all:testing"], "start": ["0"], "max_results": ["10"]}]
+    assert (env.parent / "fetched" / "arxiv_all-testing_0-10.xml").is_file()
+
+
+def test_offline_is_one_line_after_three_tries_and_the_store_is_untouched(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, env, "--date", "2024-06-01")[0] == 0
+    before = store_bytes(env)
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv(fetch.HF_ENV, f"http://127.0.0.1:{port}")
+    code, out, err = run(capsys, env, "--date", "2024-05-29")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: could not reach 127.0.0.1:{port}: ")
+    assert err.endswith(" (after 3 tries)\n")
+    assert err.count("\n") == 1
+    assert store_bytes(env) == before
+
+
+def test_busy_server_is_retried(env: Path, server: tuple[Server, str], seed_page: Path) -> None:
+    settings = config.load().fetch
+    request = fetch.Request(url=f"{server[1]}/api/daily_papers", params={"date": "flaky"})
+    notes: list[tuple[int, str]] = []
+    payload = fetch.download(request, settings, on_retry=lambda attempt, why, pause: notes.append((attempt, why)))
+    assert payload == seed_page.read_bytes()
+    assert server[0].hits["flaky"] == 3
+    assert notes == [(1, "HTTP 503 Service Unavailable"), (2, "HTTP 503 Service Unavailable")]
+
+
+def test_busy_server_gives_up_after_the_tries(env: Path, server: tuple[Server, str]) -> None:
+    settings = config.load().fetch
+    request = fetch.Request(url=f"{server[1]}/api/daily_papers", params={"date": "flaky"})
+    two = config.FetchSettings(tries=2, retry_delay=0, timeout=settings.timeout, dir=settings.dir)
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.download(request, two)
+    host = server[1].removeprefix("http://")
+    assert str(caught.value) == f"could not reach {host}: HTTP 503 Service Unavailable (after 2 tries)"
+
+
+def test_not_found_is_not_retried(env: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, env, "--arxiv", "no:such")
+    host = server[1].removeprefix("http://")
+    assert code == 1
+    assert err.startswith(f"error: {host} answered HTTP 404 Not Found for {server[1]}/api/query?search_query=no")
+    assert server[0].hits["no:such"] == 1
+    assert not env.exists()
+
+
+def test_a_silent_server_times_out(env: Path, server: tuple[Server, str]) -> None:
+    settings = config.FetchSettings(tries=2, retry_delay=0, timeout=0.2)
+    request = fetch.Request(url=f"{server[1]}/api/daily_papers", params={"date": "slow"})
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.download(request, settings)
+    assert str(caught.value).endswith(": no answer within 0.2 s (after 2 tries)")
+    assert server[0].hits["slow"] == 2
+
+
+def test_a_day_without_papers_says_so(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, env, "--date", "2099-01-01")
+    kept = env.parent / "fetched" / "hf-daily-papers_2099-01-01.json"
+    assert (code, out, err) == (1, "", f"error: {kept}: no papers listed for 2099-01-01\n")
+    assert not env.exists()
+
+
+def test_a_bad_date_is_refused(env: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]) -> None:
+    expected = "error: not a date: '2024-13-01' (expected YYYY-MM-DD)\n"
+    assert run(capsys, env, "--date", "2024-13-01") == (1, "", expected)
+    assert server[0].queries == []
