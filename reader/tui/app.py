@@ -8,7 +8,6 @@ searching, copying and exporting run in workers so the screen never freezes.
 
 from __future__ import annotations
 
-import os
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -117,8 +116,6 @@ class ReaderApp(App[None]):
         return self.query_one(DetailPane)
 
     def on_mount(self) -> None:
-        if os.environ.get("NO_COLOR"):
-            self.theme = "textual-ansi"
         self.paper_list.focus()
         self._show_status()
         self._load()
@@ -155,8 +152,14 @@ class ReaderApp(App[None]):
 
     # -- what the list shows --------------------------------------------------------
 
+    def _screen_gone(self) -> bool:
+        """True while the app shuts down: a worker's late result has no screen to go to."""
+        return self.query_one_optional(PaperList) is None
+
     def _refresh_rows(self) -> None:
         """Recompute the rows for the current query, filter and sort, off the UI thread."""
+        if self._screen_gone():
+            return
         self._generation += 1
         self._show_status()
         self._compute_rows(self._generation, self.query_text, self.filter_name, self.sort_key)
@@ -185,7 +188,7 @@ class ReaderApp(App[None]):
     def _apply_rows(
         self, generation: int, text: str, rows: list[Entry] | None, terms: set[str], errors: list[str]
     ) -> None:
-        if generation != self._generation:
+        if generation != self._generation or self._screen_gone():
             return  # a newer query is on its way: never show stale results
         self.query_errors = errors
         if rows is not None:
@@ -209,13 +212,16 @@ class ReaderApp(App[None]):
 
     def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
         # The message may be older than the rows now shown: show what the cursor is on now.
-        self._show_detail(self.paper_list.current)
+        if not self._screen_gone():
+            self._show_detail(self.paper_list.current)
 
     def _show_detail(self, entry: Entry | None) -> None:
         self.detail.show(entry, self.paper_list.terms)
 
     def _show_status(self) -> None:
-        status = self.query_one("#status", Static)
+        status = self.query_one_optional("#status", Static)
+        if status is None:
+            return  # shutting down
         if self.is_loading and not self.entries:
             status.update(Text("loading the store…"))
             return

@@ -70,8 +70,8 @@ class NoteScreen(ModalScreen[None]):
         self._show_state()
 
     def _show_state(self) -> None:
-        if not self.is_mounted:
-            return
+        if not self.query("#note-state"):
+            return  # not composed yet (a reactive set before mount)
         state = "unsaved (saves when you pause or leave)" if self.unsaved else "saved"
         self.query_one("#note-state", Static).update(Text(f"{state} · escape: save and close · ctrl+s: save"))
 
