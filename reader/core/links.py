@@ -26,9 +26,7 @@ def _trim(url: str) -> str:
     """Drop punctuation that belongs to the sentence, keeping balanced brackets."""
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+        if last in _TRAILING or (last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])):
             url = url[:-1]
         else:
             break

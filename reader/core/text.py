@@ -16,7 +16,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _SPACES = re.compile(r"\s+")
 
-_LATEX_COMMAND_ARG = re.compile(r"\\(?:emph|textbf|textit|texttt|textrm|textsc|mathrm|mathbf|mathit|text|underline|bf|it)\s*\{([^{}]*)\}")
+_LATEX_COMMAND_ARG = re.compile(
+    r"\\(?:emph|textbf|textit|texttt|textrm|textsc|textsf|mathrm|mathbf|mathit|mathcal|text|underline|url|bf|it)"
+    r"\s*\{([^{}]*)\}"
+)
+# \"o, \"{o}, {\"o}, \v{s}, \c c: an accent command and the letter it sits on.
+_LATEX_ACCENT = re.compile(
+    r"\{?\\(?:([`'^\"~=.])|([uvHckrdb])(?![A-Za-z]))(?:\{\s*([A-Za-z]|\\[ij])\s*\}|(?(1)\s*|\s+)([A-Za-z]))\}?"
+)
+_ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+    "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323",
+    "b": "\u0331",
+}
+_LATEX_LETTER = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])\s*\}?")
+_LETTERS = {"ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "o": "ø", "O": "Ø",
+            "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
+_BRACES = re.compile(r"(?<!\\)[{}]")
 _LATEX_ESCAPED = re.compile(r"\\([%&$#_{}])")
 _LATEX_TILDE = re.compile(r"(?<!\\)~")
 _LATEX_DASHES = (("---", "\u2014"), ("--", "\u2013"))
@@ -33,8 +49,30 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", strip_control(text)).strip()
 
 
+def _accent(match: re.Match[str]) -> str:
+    letter = match.group(3) or match.group(4)
+    letter = {"\\i": "i", "\\j": "j"}.get(letter, letter)
+    return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(1) or match.group(2)])
+
+
+def latex_accents(text: str) -> str:
+    """``S{\\"o}ren`` -> Sören, ``\\ss`` -> ß: names and titles as people read them."""
+    if "\\" not in text:
+        return text
+    text = _LATEX_ACCENT.sub(_accent, text)
+    return _LATEX_LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
+
+
+def bibtex_text(text: str) -> str:
+    """A BibTeX title or name for display: accents decoded, protecting braces dropped."""
+    return squash(_BRACES.sub("", readable_latex(text)))
+
+
 def readable_latex(text: str) -> str:
     """Make LaTeX fragments readable: ``\\emph{x}`` -> x, ``\\%`` -> %, ``~`` -> space."""
+    if "\\" not in text and "~" not in text and "--" not in text:
+        return text
+    text = latex_accents(text)
     previous = None
     while previous != text:  # nested commands unwrap from the inside out
         previous = text
@@ -76,3 +114,21 @@ def short_id(title: str) -> str:
         slug = candidate[:24]
     digest = hashlib.sha1(key.encode()).hexdigest()[:4]
     return f"{slug}-{digest}"
+
+
+# UTF-8 read as Latin-1 / cp1252 ("RamÃ­rez"): a lead byte shown as a letter, then a continuation byte.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as Latin-1 or cp1252 somewhere upstream, when it surely was."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text

@@ -6,22 +6,31 @@ Every importer turns text into ``ParsedPaper`` records or raises
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.errors import InputError
-from reader.core.importers import hf_text
+from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api
 from reader.core.models import ParsedPaper
 
 MAX_BYTES = 200 * 1024 * 1024
 
 Parser = Callable[[str, Path], list[ParsedPaper]]
 
-# Tried in order; the first whose ``sniff`` says yes parses the file.
+# Tried in order; the first whose ``sniff`` says yes parses the file. The
+# structured shapes go first: they are recognised by their opening bytes.
 _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
+    ("paperswithcode-api", json_api.sniff_pwc, json_api.parse),
+    ("hf-api", json_api.sniff_hf, json_api.parse),
+    ("arxiv-atom", arxiv_atom.sniff, arxiv_atom.parse),
+    ("bibtex", bibtex.sniff, bibtex.parse),
+    ("arxiv-ids", id_list.sniff, id_list.parse),
     ("hf-page", hf_text.sniff, hf_text.parse),
 ]
+_HTML = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+_LONG_LINE = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +63,35 @@ def detect(text: str) -> str | None:
 
 
 def parse_text(text: str, path: Path) -> ParsedFile:
+    """Detect the shape and parse; any failure is an ``InputError`` naming ``path``."""
+    if _HTML.match(text[:4096]):
+        raise InputError(
+            "an HTML page, not a paper list: copy the page as text, or save the daily-papers API JSON",
+            path=path,
+            line=1,
+        )
     for name, sniff, parse in _FORMATS:
         if sniff(text):
-            papers = parse(text, path)
+            try:
+                papers = parse(text, path)
+            except RecursionError:
+                raise InputError(f"nested too deeply to read as {name}", path=path) from None
             if not papers:
                 raise InputError(f"no papers found in this {name} file", path=path)
             return ParsedFile(path=path, format=name, papers=papers)
-    raise InputError(
-        "not a paper list: expected a Hugging Face papers page, daily-papers JSON, "
-        "an arXiv Atom feed, BibTeX, or a list of arXiv ids",
-        path=path,
+    raise InputError(_not_a_list(text), path=path)
+
+
+def _not_a_list(text: str) -> str:
+    """Say why nothing matched, with what the file looks like when that helps."""
+    message = (
+        "not a paper list: expected a Hugging Face papers page (text or Markdown), daily-papers or "
+        "Papers with Code JSON, an arXiv Atom feed, BibTeX, or a list of arXiv ids"
     )
+    longest = max((len(line) for line in text.split("\n", 1000)[:1000]), default=0)
+    if longest > _LONG_LINE:
+        message += f" (a line of {longest:,} characters)"
+    return message
 
 
 def read_file(path: Path) -> ParsedFile:

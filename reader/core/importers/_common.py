@@ -1,0 +1,157 @@
+"""Pieces every importer shares: arXiv ids, counts, building and de-duplicating papers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from reader.core.links import find_links
+from reader.core.models import Link, ParsedPaper
+from reader.core.text import readable_latex, repair_mojibake, squash, title_key
+
+# New-style (2007-) ids and old-style archive/number ids, with an optional version.
+_NEW_ID = r"\d{4}\.\d{4,5}"
+_OLD_ID = r"[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}"
+ARXIV_ID = re.compile(rf"(?<![\w./-])(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?(?![\w-])")
+_ARXIV_EXACT = re.compile(rf"^(?:arxiv:)?\s*(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?$", re.IGNORECASE)
+# arxiv.org/abs|pdf/ID and huggingface.co/papers/ID
+_PAPER_URL = re.compile(
+    rf"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/"
+    rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?(?:\.pdf)?/?",
+    re.IGNORECASE,
+)
+_CITED = re.compile(rf"arxiv[:\s]*(?:preprint\s+)?(?:arxiv:)?\s*((?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?)", re.IGNORECASE)
+_COUNT = re.compile(r"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>[kKmM]?)$")
+
+
+def exact_arxiv_id(text: str) -> str | None:
+    """``text`` is exactly an arXiv id (``arXiv:`` prefix and version allowed): the bare id."""
+    match = _ARXIV_EXACT.match(text.strip())
+    return match.group("id") if match else None
+
+
+def arxiv_id_in_url(text: str) -> str | None:
+    """The arXiv id an arXiv or Hugging Face paper URL names."""
+    match = _PAPER_URL.search(text)
+    return match.group("id") if match else None
+
+
+def paper_url_id(text: str) -> str | None:
+    """``text`` is exactly an arXiv or Hugging Face paper URL: its arXiv id."""
+    match = _PAPER_URL.fullmatch(text.strip().rstrip(".,;"))
+    return match.group("id") if match else None
+
+
+def arxiv_id_in(text: str) -> str | None:
+    """An arXiv id anywhere in a short field (``arXiv:2401.01234``, a URL, a DOI)."""
+    found = arxiv_id_in_url(text)
+    if found:
+        return found
+    doi = re.search(r"10\.48550/arxiv\.(\S+)", text, re.IGNORECASE)
+    if doi:
+        return exact_arxiv_id(doi.group(1).rstrip(".,;}"))
+    cited = _CITED.search(text)
+    if cited:
+        return exact_arxiv_id(cited.group(1))
+    return None
+
+
+def count(text: str) -> int | None:
+    """``12``, ``1,234``, ``1.2k`` as a number; None when it is not one."""
+    match = _COUNT.match(text.strip())
+    if not match:
+        return None
+    number, unit = match.group("num"), match.group("unit").lower()
+    if unit:
+        scale = 1000 if unit == "k" else 1_000_000
+        return round(float(number.replace(",", ".")) * scale)
+    return int(number.replace(",", "").replace(".", ""))
+
+
+def as_int(value: object) -> int | None:
+    """An integer field from JSON, or None for anything else (bools are not counts)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def as_str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def merge_links(*groups: Iterable[Link]) -> tuple[Link, ...]:
+    """Links from several places, first occurrence wins, one per URL."""
+    seen: set[str] = set()
+    merged: list[Link] = []
+    for group in groups:
+        for link in group:
+            key = link.url.rstrip("/").lower()
+            if key not in seen:
+                seen.add(key)
+                merged.append(link)
+    return tuple(merged)
+
+
+def build(
+    title: str,
+    abstract: str = "",
+    *,
+    links: Iterable[Link] = (),
+    link_text: str = "",
+    authors: Iterable[str] = (),
+    **fields: object,
+) -> ParsedPaper:
+    """A paper with the shown text made readable and the raw abstract kept.
+
+    Links given by the source come first, then every link found in the
+    abstract (and ``link_text``, such as an arXiv comment).
+    """
+    raw = squash(repair_mojibake(abstract))
+    found = find_links(raw + (" " + link_text if link_text else ""))
+    names = (squash(repair_mojibake(name)) for name in authors)
+    return ParsedPaper(
+        title=squash(readable_latex(repair_mojibake(title))),
+        abstract=squash(readable_latex(raw)),
+        abstract_raw=raw,
+        links=merge_links(links, found),
+        authors=tuple(name for name in names if name),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def dedupe(papers: Iterable[ParsedPaper]) -> list[ParsedPaper]:
+    """One paper per arXiv id or normalised title within a file; repeats fill in gaps."""
+    kept: list[ParsedPaper] = []
+    by_key: dict[str, int] = {}
+    for paper in papers:
+        keys = [k for k in (paper.arxiv_id and f"id:{paper.arxiv_id}", f"t:{title_key(paper.title)}") if k]
+        index = next((by_key[k] for k in keys if k in by_key), None)
+        if index is None:
+            index = len(kept)
+            kept.append(paper)
+        else:
+            kept[index] = _fill(kept[index], paper)
+        for key in keys:
+            by_key.setdefault(key, index)
+        if kept[index].arxiv_id:
+            by_key.setdefault(f"id:{kept[index].arxiv_id}", index)
+    return kept
+
+
+def _fill(first: ParsedPaper, other: ParsedPaper) -> ParsedPaper:
+    """``first`` with the fields it lacks taken from ``other``."""
+    from dataclasses import fields, replace
+
+    changes: dict[str, Any] = {}
+    for spec in fields(first):
+        mine, theirs = getattr(first, spec.name), getattr(other, spec.name)
+        if spec.name == "links":
+            changes["links"] = merge_links(mine, theirs)
+        elif spec.name == "stub":
+            changes["stub"] = first.stub and other.stub
+        elif mine in (None, "", ()) and theirs not in (None, "", ()):
+            changes[spec.name] = theirs
+    if first.stub and not other.stub:
+        changes["title"] = other.title
+    return replace(first, **changes)

@@ -1,0 +1,172 @@
+"""Paper lists saved from web APIs as JSON.
+
+Hugging Face ``api/daily_papers`` (old schema with ``mediaUrl``; new schema
+with ``githubRepo``, ``projectPage``, ``githubStars``, ``ai_keywords``), its
+single-paper form, and a Papers with Code ``papers/`` page
+(``{count, next, previous, results}``). A file whose items are strings
+holding Python reprs is refused by name: it is never evaluated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from reader.core.errors import InputError
+from reader.core.importers._common import arxiv_id_in, as_int, as_str, build, dedupe, exact_arxiv_id
+from reader.core.links import make_link
+from reader.core.models import Link, ParsedPaper
+
+_LOOKS_JSON = re.compile(r'\s*(?:\{\s*(?:"|\}|$)|\[\s*(?:[\[{"\]]|-?\d|true|false|null|$))')
+
+
+def sniff(text: str) -> bool:
+    """Text that opens like a JSON document (a Markdown ``[link](url)`` does not)."""
+    return bool(_LOOKS_JSON.match(text[:4096]))
+
+
+def sniff_hf(text: str) -> bool:
+    return sniff(text) and not sniff_pwc(text)
+
+
+def sniff_pwc(text: str) -> bool:
+    head = text[:8192]
+    return sniff(text) and head.lstrip().startswith("{") and '"results"' in head and '"url_abs"' in head
+
+
+def load(text: str, path: Path) -> Any:
+    """The JSON value, or an error naming the line where it breaks."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            raise InputError("JSON ends early (the file looks truncated)", path=path, line=exc.lineno) from None
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", path=path) from None
+
+
+def parse(text: str, path: Path) -> list[ParsedPaper]:
+    data = load(text, path)
+    items = _items(data, text, path)
+    papers = [_item(item, number, path) for number, item in enumerate(items, start=1)]
+    return dedupe(papers)
+
+
+def _items(data: Any, text: str, path: Path) -> list[Any]:
+    if isinstance(data, dict):
+        if isinstance(data.get("results"), list):
+            return list(data["results"])
+        if isinstance(data.get("papers"), list):
+            return list(data["papers"])
+        if "paper" in data or "title" in data:
+            return [data]
+        raise InputError("JSON object is not a paper list (no results, papers or paper)", path=path, line=1)
+    if isinstance(data, list):
+        for number, item in enumerate(data, start=1):
+            if isinstance(item, str):
+                raise InputError(_string_item(item, number), path=path, line=_first_item_line(text))
+            if not isinstance(item, dict):
+                raise InputError(f"item {number} is a {type(item).__name__}, not a paper object", path=path)
+        return data
+    raise InputError(f"JSON holds a single {type(data).__name__}, not a paper list", path=path, line=1)
+
+
+def _string_item(item: str, number: int) -> str:
+    if item.lstrip().startswith(("{'", '{"', "{")):
+        return (
+            f"item {number} is a string holding a Python dict repr, not a JSON object "
+            "(the file was saved with str() instead of json.dump)"
+        )
+    return f"item {number} is a string, not a paper object"
+
+
+def _first_item_line(text: str) -> int:
+    start = text.find("[")
+    rest = text[start + 1 :]
+    offset = len(rest) - len(rest.lstrip())
+    return text[: start + 1 + offset].count("\n") + 1
+
+
+def _item(item: dict[str, Any], number: int, path: Path) -> ParsedPaper:
+    if "url_abs" in item or "arxiv_id" in item:
+        return _pwc(item, number, path)
+    return _hf(item, number, path)
+
+
+def _title(value: object, number: int, path: Path) -> str:
+    title = as_str(value).strip()
+    if not title:
+        raise InputError(f"item {number} has no title", path=path)
+    return title
+
+
+def _hf(item: dict[str, Any], number: int, path: Path) -> ParsedPaper:
+    paper = item["paper"] if isinstance(item.get("paper"), dict) else item
+    title = _title(paper.get("title") or item.get("title"), number, path)
+    summary = as_str(paper.get("summary")) or as_str(item.get("summary"))
+    arxiv_id = exact_arxiv_id(as_str(paper.get("id")))
+    links: list[Link] = []
+    repo = as_str(paper.get("githubRepo")).strip()
+    if repo:
+        links.append(make_link(repo, "code"))
+    project = as_str(paper.get("projectPage")).strip()
+    if project and not (arxiv_id and arxiv_id_in(project) == arxiv_id):
+        links.append(make_link(project, "project"))
+    listed = as_str(paper.get("submittedOnDailyAt")) or as_str(item.get("publishedAt"))
+    return build(
+        title,
+        summary,
+        links=links,
+        arxiv_id=arxiv_id,
+        authors=_names(paper.get("authors")),
+        published=_date(paper.get("publishedAt")),
+        listing_date=_date(listed),
+        upvotes=as_int(paper.get("upvotes")),
+        stars=as_int(paper.get("githubStars")),
+        keywords=tuple(k.strip() for k in _list(paper.get("ai_keywords")) if isinstance(k, str) and k.strip()),
+    )
+
+
+def _pwc(item: dict[str, Any], number: int, path: Path) -> ParsedPaper:
+    title = _title(item.get("title"), number, path)
+    url_abs, url_pdf = as_str(item.get("url_abs")).strip(), as_str(item.get("url_pdf")).strip()
+    arxiv_id = exact_arxiv_id(as_str(item.get("arxiv_id"))) or (arxiv_id_in(url_abs) if url_abs else None)
+    links: list[Link] = []
+    repository = item.get("repository")
+    stars = None
+    if isinstance(repository, dict) and as_str(repository.get("url")):
+        links.append(make_link(as_str(repository.get("url")), "code"))
+        stars = as_int(repository.get("stars"))
+    links += [make_link(url) for url in (url_abs, url_pdf) if url]
+    return build(
+        title,
+        as_str(item.get("abstract")),
+        links=links,
+        arxiv_id=arxiv_id,
+        authors=tuple(a.strip() for a in _list(item.get("authors")) if isinstance(a, str) and a.strip()),
+        published=_date(item.get("published")),
+        stars=stars,
+    )
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _names(value: object) -> tuple[str, ...]:
+    names: list[str] = []
+    for author in _list(value):
+        name = as_str(author.get("name")) if isinstance(author, dict) else as_str(author)
+        if name.strip():
+            names.append(" ".join(name.split()))
+    return tuple(names)
+
+
+def _date(value: object) -> str | None:
+    """The day of an ISO timestamp (``2024-05-28T17:47:19.000Z`` -> ``2024-05-28``)."""
+    text = as_str(value).strip()
+    match = re.match(r"\d{4}-\d{2}-\d{2}", text)
+    return match.group(0) if match else (text or None)
