@@ -15,7 +15,6 @@ the typed blocks. Furniture never becomes a paper, a title or abstract text.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +53,7 @@ _MD_LINK = re.compile(
 )
 _LINK_LABEL = re.compile(r"^link:\s*(.*)$", re.IGNORECASE)
 _URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
+_BREAKS_PARAGRAPH = re.compile(r"^(?:[-*+]\s|\[link:|!\[)", re.IGNORECASE)
 _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#+!|])")
 _FRONT_MATTER = re.compile(r"\A---\n(?:.*\n){0,40}?---\n")
 _MAX_TITLE = 300
@@ -254,7 +254,10 @@ def _tokens(text: str) -> list[_Token]:
         if not stripped:
             flush()
             continue
-        standalone = _heading(stripped, number) or _meta(stripped, number)
+        standalone = _heading(stripped, number)
+        if standalone is None and (not paragraph or _BREAKS_PARAGRAPH.match(stripped)):
+            # Inside a wrapped paragraph a short line (a URL, a number) is the paragraph's text.
+            standalone = _meta(stripped, number)
         if standalone is not None:
             flush()
             tokens.extend(standalone)
@@ -285,9 +288,13 @@ def sniff(text: str) -> bool:
     tokens = _tokens(_without_front_matter(head))
     if _is_markdown(tokens):
         return True
-    for before, after in itertools.pairwise(tokens):
-        if after.kind == "text" and _is_abstract(after.value) and before.kind == "text" and _is_title(before.value):
+    title_waiting = False  # card facts and furniture may sit between a title and its abstract
+    for token in tokens:
+        if token.kind != "text":
+            continue
+        if _is_abstract(token.value) and title_waiting:
             return True
+        title_waiting = _is_title(token.value)
     return False
 
 
