@@ -64,12 +64,14 @@ class _Index:
     """Find a stored paper by arXiv id or by normalised title."""
 
     def __init__(self, records: Records) -> None:
+        self.arxiv_of: dict[str, str | None] = {}
         self.by_arxiv: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
         for paper_id, record in records.items():
             self.add(paper_id, record)
 
     def add(self, paper_id: str, record: dict[str, Any]) -> None:
+        self.arxiv_of[paper_id] = record.get("arxiv_id")
         if record.get("arxiv_id"):
             self.by_arxiv.setdefault(record["arxiv_id"], paper_id)
         if not record.get("stub"):
@@ -80,7 +82,10 @@ class _Index:
             return self.by_arxiv[paper.arxiv_id]
         if paper.stub:
             return None
-        return self.by_title.get(title_key(paper.title))
+        found = self.by_title.get(title_key(paper.title))
+        if found and paper.arxiv_id and self.arxiv_of.get(found) not in (None, paper.arxiv_id):
+            return None  # two papers that share a title but not an arXiv id stay two
+        return found
 
 
 def new_id(paper: ParsedPaper, taken: Records) -> str:
