@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 
 from reader.core import library
 from reader.core.errors import ReaderError
@@ -26,7 +28,9 @@ def check_terminal() -> None:
 
 def run_app(store: Store) -> None:
     check_terminal()
-    make_app(store).run()
+    app = make_app(store)
+    with _exit_on_hangup(app):
+        app.run()
 
 
 def sample_page() -> Path:
@@ -53,4 +57,26 @@ def run_demo() -> None:
     """Open the app on the bundled sample in a throwaway store, removed afterwards."""
     check_terminal()
     with demo_store() as store:
-        make_app(store, demo=True, export_dir=Path.cwd()).run()
+        app = make_app(store, demo=True, export_dir=Path.cwd())
+        with _exit_on_hangup(app):
+            app.run()
+
+
+@contextmanager
+def _exit_on_hangup(app: ReaderApp) -> Iterator[None]:
+    """A closed terminal window (SIGHUP) or a kill (SIGTERM) ends the app normally.
+
+    Without this the process dies at once: the terminal is left in the app's mode
+    and the demo's temporary folder stays behind. Every change is already on disk.
+    """
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        app.exit()
+
+    wanted = [signal.SIGHUP, signal.SIGTERM] if hasattr(signal, "SIGHUP") else [signal.SIGTERM]
+    previous = {signum: signal.signal(signum, stop) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
