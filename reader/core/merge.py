@@ -164,19 +164,21 @@ def plan_import(existing: Records, batches: Iterable[tuple[str, str, list[Parsed
     summaries: list[FileSummary] = []
     for source, fmt, papers in batches:
         summary = FileSummary(source=source, format=fmt)
+        created_here: set[str] = set()
         for paper in papers:
             paper_id = index.find(paper)
             if paper_id is None:
                 paper_id = new_id(paper, {**existing, **records})
                 records[paper_id] = new_record(paper, source, now)
                 index.add(paper_id, records[paper_id])
+                created_here.add(paper_id)
                 summary.new += 1
                 continue
             old = records.get(paper_id) or existing[paper_id]
             merged, filled = merge_record(old, paper, source, now)
             index.add(paper_id, merged)
-            if paper_id not in existing:
-                records[paper_id] = merged  # a repeat within this import: not counted twice
+            if paper_id in created_here:
+                records[paper_id] = merged  # a repeat within this file: one paper, counted once
             elif merged == old:
                 summary.unchanged += 1
             else:
