@@ -234,23 +234,33 @@ def _filter(args: argparse.Namespace) -> library.Filter:
 # -- commands -------------------------------------------------------------------
 
 
+_BAR_WIDTH = 24
+_LARGE_FILE = 5 * 1024 * 1024
+
+
+def _import_progress(done: int, total: int, path: Path) -> None:
+    """A bar on a terminal while many files, or one large one, are parsed."""
+    try:
+        large = done < total and path.stat().st_size > _LARGE_FILE
+    except OSError:
+        large = False
+    if total < 2 and not large:
+        return
+    filled = _BAR_WIDTH * done // max(total, 1)
+    name = strip_control(path.name)[:40]
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {done}/{total} files  {name:<40}")
+    sys.stderr.flush()
+
+
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty()
-
-    def progress(done: int, total: int, path: Path) -> None:
-        if show_progress and total > 1:
-            sys.stderr.write(f"\rparsing {done}/{total} files")
-            sys.stderr.flush()
-
-    plan = library.import_paths(store, args.paths, progress)
-    if show_progress and len(plan.files) > 1:
-        sys.stderr.write("\n")
-    if len(plan.files) > 1:
-        for summary in plan.files:
-            print(f"{summary.source} ({summary.format}): {summary.line()}")
-    else:
-        for summary in plan.files:
-            print(f"{summary.source} ({summary.format})")
+    parsed = library.parse_inputs(args.paths, _import_progress if show_progress else None)
+    if show_progress:
+        sys.stderr.write("\r\x1b[K")
+    plan = store.import_files(parsed)
+    for parsed_file, summary in zip(parsed, plan.files, strict=True):
+        line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
+        print(line + (f"; {summary.line()}" if len(plan.files) > 1 else ""))
     print(plan.total.line())
     return 0
 
