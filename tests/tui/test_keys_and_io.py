@@ -339,3 +339,38 @@ async def test_tags_with_brackets_show_verbatim(seeded_store: Store, app_factory
         await wait_for(pilot, lambda: Store(seeded_store.path).entry(first.id).state.tags == ("[red", "[b]"))
         await wait_for(pilot, lambda: "[red, [b]" in app.detail.plain)
         assert not isinstance(app.screen.focused, TextArea)
+
+
+def test_sigterm_ends_the_demo_and_removes_its_folder(tmp_path: Path) -> None:
+    """In a real pseudo-terminal: the demo's store exists while it runs and is gone after a kill."""
+    import contextlib
+    import pty
+    import threading
+    import time
+
+    main, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "TMPDIR": str(tmp_path), "COLUMNS": "100", "LINES": "30"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reader", "demo"], stdin=child, stdout=child, stderr=child, env=env, cwd=tmp_path
+    )
+    os.close(child)
+
+    def drain() -> None:  # a terminal reads what the app writes; a full buffer would block it
+        with contextlib.suppress(OSError):
+            while os.read(main, 65536):
+                pass
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 20
+        while not list(tmp_path.glob("reader-demo-*/library.json")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.glob("reader-demo-*/library.json")), "the demo never created its store"
+        time.sleep(0.5)  # let the app take the screen
+        process.terminate()
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(main)
+    assert list(tmp_path.glob("reader-demo-*")) == []
