@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from reader.core.models import Link, LinkKind
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?'\"*"
+_TRAILING = ".,;:!?'\"*\\"
+_LATEX_ESCAPE = re.compile(r"\\([_%&#~$])")  # BibTeX abstracts escape these inside URLs too
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org"}
 _NOT_CODE_PREFIXES = ("/papers", "/blog", "/docs", "/login", "/join")
@@ -71,7 +72,7 @@ def find_links(text: str) -> tuple[Link, ...]:
     links: list[Link] = []
     seen: set[str] = set()
     for match in _URL.finditer(text):
-        url = _trim(_undouble(_trim(match.group(0))))
+        url = _trim(_undouble(_trim(_LATEX_ESCAPE.sub(r"\1", match.group(0)))))
         if len(url) < 8 or "." not in url.split("//", 1)[-1]:
             continue
         url = canonical(url)

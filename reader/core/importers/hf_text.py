@@ -290,6 +290,8 @@ def sniff(text: str) -> bool:
         return True
     title_waiting = False  # card facts and furniture may sit between a title and its abstract
     for token in tokens:
+        if token.kind == "heading":
+            title_waiting = False
         if token.kind != "text":
             continue
         if _is_abstract(token.value) and title_waiting:
