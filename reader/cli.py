@@ -252,12 +252,22 @@ def _import_progress(done: int, total: int, path: Path) -> None:
     sys.stderr.flush()
 
 
+def _merge_progress(done: int, total: int) -> None:
+    """A bar on a terminal while many papers are merged into the store."""
+    if total < 5000:
+        return
+    filled = _BAR_WIDTH * done // total
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {done}/{total} papers merged")
+    sys.stderr.write("\r\x1b[K" if done == total else "")
+    sys.stderr.flush()
+
+
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty()
     parsed = library.parse_inputs(args.paths, _import_progress if show_progress else None)
     if show_progress:
         sys.stderr.write("\r\x1b[K")
-    plan = store.import_files(parsed)
+    plan = store.import_files(parsed, progress=_merge_progress if show_progress else None)
     for parsed_file, summary in zip(parsed, plan.files, strict=True):
         line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
         print(line + (f"; {summary.line()}" if len(plan.files) > 1 else ""))

@@ -8,13 +8,13 @@ which lives in another table altogether.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections import ChainMap, Counter
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reader.core.links import canonical
-from reader.core.models import Link, ParsedPaper
+from reader.core.models import Link, ParsedPaper, compact_record
 from reader.core.text import short_id, title_key
 
 Records = dict[str, dict[str, Any]]
@@ -88,7 +88,7 @@ class _Index:
         return found
 
 
-def new_id(paper: ParsedPaper, taken: Records) -> str:
+def new_id(paper: ParsedPaper, taken: Container[str]) -> str:
     """An arXiv id where there is one, else a short slug of the title."""
     if paper.arxiv_id:
         return paper.arxiv_id
@@ -102,7 +102,7 @@ def new_id(paper: ParsedPaper, taken: Records) -> str:
 
 
 def new_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
-    return {
+    return compact_record({
         "title": paper.title,
         "abstract": paper.abstract,
         "abstract_raw": paper.abstract_raw or paper.abstract,
@@ -117,7 +117,7 @@ def new_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
         "sources": [source],
         "added_at": now,
         "stub": paper.stub,
-    }
+    })
 
 
 def _merge_links(old: list[dict[str, Any]], new: Iterable[Link]) -> list[dict[str, Any]]:
@@ -141,6 +141,8 @@ def merge_record(old: dict[str, Any], paper: ParsedPaper, source: str, now: str)
         merged["stub"] = False
         filled.append("title")
     for name in _FILLABLE:
+        if name == "abstract_raw" and old.get("abstract"):
+            continue  # kept only when it differs from the abstract, which is there
         if not old.get(name) and incoming.get(name):
             merged[name] = incoming[name]
             if name != "abstract_raw":
@@ -157,7 +159,7 @@ def merge_record(old: dict[str, Any], paper: ParsedPaper, source: str, now: str)
     return merged, filled
 
 
-def plan_import(existing: Records, batches: Iterable[tuple[str, str, list[ParsedPaper]]], now: str) -> ImportPlan:
+def plan_import(existing: Records, batches: Iterable[tuple[str, str, Iterable[ParsedPaper]]], now: str) -> ImportPlan:
     """Decide what each parsed paper becomes; ``existing`` is not modified."""
     index = _Index(existing)
     records: Records = {}
@@ -168,7 +170,7 @@ def plan_import(existing: Records, batches: Iterable[tuple[str, str, list[Parsed
         for paper in papers:
             paper_id = index.find(paper)
             if paper_id is None:
-                paper_id = new_id(paper, {**existing, **records})
+                paper_id = new_id(paper, ChainMap(records, existing))
                 records[paper_id] = new_record(paper, source, now)
                 index.add(paper_id, records[paper_id])
                 created_here.add(paper_id)

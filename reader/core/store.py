@@ -36,7 +36,7 @@ from tinydb.table import Table
 from reader.core.errors import NotFoundError, StoreError
 from reader.core.importers import ParsedFile
 from reader.core.merge import ImportPlan, plan_import
-from reader.core.models import Entry, Paper, ReadingState
+from reader.core.models import Entry, Paper, ParsedPaper, ReadingState
 from reader.core.paths import (
     backup_dir_for,
     lock_path_for,
@@ -58,6 +58,7 @@ _PARTIAL = ".partial"
 __all__ = [
     "BACKUPS_KEPT",
     "SCHEMA_VERSION",
+    "ImportProgress",
     "KeyedTable",
     "RemovedPaper",
     "Store",
@@ -229,8 +230,8 @@ def list_backups(backup_dir: Path) -> list[Path]:
 
 def _clean(value: Any) -> Any:
     """Strip control characters from every string in an imported record."""
-    if isinstance(value, str):
-        return strip_control(value)
+    if isinstance(value, str):  # printable text has nothing to strip: skip the regexes
+        return value if value.isprintable() else strip_control(value)
     if isinstance(value, list | tuple):
         return [_clean(item) for item in value]
     if isinstance(value, dict):
@@ -245,6 +246,33 @@ def _clean_state(state: ReadingState) -> ReadingState:
     if note == state.note and tags == state.tags:
         return state
     return state.with_changes(note=note, tags=tags)
+
+
+ImportProgress = Callable[[int, int], None]
+
+
+class _Counted:
+    """Counts papers as the import planning takes them, for a progress bar."""
+
+    def __init__(self, total: int, progress: ImportProgress | None) -> None:
+        self.total = total
+        self.done = 0
+        self.progress = progress
+        self.step = max(1, total // 100)
+
+    def each(self, papers: Sequence[ParsedPaper]) -> Iterator[ParsedPaper]:
+        if self.progress is None:
+            yield from papers
+            return
+        for paper in papers:
+            yield paper
+            self.done += 1
+            if self.done % self.step == 0 and self.done < self.total:
+                self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 
 
 class Store:
@@ -515,19 +543,29 @@ class Store:
 
     # -- import -------------------------------------------------------------
 
-    def import_files(self, parsed: Iterable[ParsedFile], *, backup: bool = True) -> ImportPlan:
-        """Merge parsed files into the store in one atomic write: all land or none."""
-        batches = [(os.path.abspath(p.path), p.format, p.papers) for p in parsed]
+    def import_files(
+        self, parsed: Iterable[ParsedFile], *, backup: bool = True, progress: ImportProgress | None = None
+    ) -> ImportPlan:
+        """Merge parsed files into the store in one atomic write: all land or none.
+
+        ``progress(done, total)`` is told how many papers are merged so far,
+        increasing, about a hundred times in all; ``done == total`` once the
+        store is written.
+        """
+        files = list(parsed)
+        total = sum(len(p.papers) for p in files)
+        counted = _Counted(total, progress)
+        batches = [(os.path.abspath(p.path), p.format, counted.each(p.papers)) for p in files]
         with self.locked():
             self._papers.forget()
             existing = self._papers_raw()
             plan = plan_import(existing, batches, now_iso())
-            if not plan.records:
-                return plan
-            if backup and existing:
-                self.backup()
-            records = {pid: _clean(record) for pid, record in plan.records.items()}
-            self._write(self._papers, _PAPERS, records)
+            if plan.records:
+                if backup and existing:
+                    self.backup()
+                records = {pid: _clean(record) for pid, record in plan.records.items()}
+                self._write(self._papers, _PAPERS, records)
+            counted.finish()
             return plan
 
     # -- backups ------------------------------------------------------------
