@@ -30,7 +30,8 @@ _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("hf-page", hf_text.sniff, hf_text.parse),
 ]
 _HTML = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
-_LONG_LINE = 100_000
+_LONG_LINE = 1_000_000
+_ONE_LINE_OK = {"hf-api", "paperswithcode-api", "arxiv-atom"}  # minified JSON and XML are one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,8 @@ def parse_text(text: str, path: Path) -> ParsedFile:
         )
     for name, sniff, parse in _FORMATS:
         if sniff(text):
+            if name not in _ONE_LINE_OK:
+                _refuse_long_lines(text, path)
             try:
                 papers = parse(text, path)
             except RecursionError:
@@ -82,6 +85,15 @@ def parse_text(text: str, path: Path) -> ParsedFile:
     raise InputError(_not_a_list(text), path=path)
 
 
+def _refuse_long_lines(text: str, path: Path) -> None:
+    """Text shapes never hold a megabyte on one line; refuse before parsing one."""
+    if len(text) <= _LONG_LINE:
+        return
+    longest, number = max((len(line), number) for number, line in enumerate(text.split("\n"), start=1))
+    if longest > _LONG_LINE:
+        raise InputError(f"a line of {longest:,} characters: not a paper list", path=path, line=number)
+
+
 def _not_a_list(text: str) -> str:
     """Say why nothing matched, with what the file looks like when that helps."""
     message = (
@@ -90,7 +102,7 @@ def _not_a_list(text: str) -> str:
     )
     longest = max((len(line) for line in text.split("\n", 1000)[:1000]), default=0)
     if longest > _LONG_LINE:
-        message += f" (a line of {longest:,} characters)"
+        message += f" (it has a line of {longest:,} characters)"
     return message
 
 
