@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from types import FrameType
 
-from reader.core import library
+from reader.core import config, library
 from reader.core.errors import ReaderError
 from reader.core.store import Store
 from reader.tui.app import ReaderApp, make_app
@@ -28,7 +28,7 @@ def check_terminal() -> None:
 
 def run_app(store: Store) -> None:
     check_terminal()
-    app = make_app(store)
+    app = make_app(store, settings=config.load())
     with _exit_on_hangup(app):
         app.run()
 
@@ -57,7 +57,7 @@ def run_demo() -> None:
     """Open the app on the bundled sample in a throwaway store, removed afterwards."""
     check_terminal()
     with demo_store() as store:
-        app = make_app(store, demo=True, export_dir=Path.cwd())
+        app = make_app(store, demo=True, settings=config.load())
         with _exit_on_hangup(app):
             app.run()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Static
 
-from reader.core import library, query, related, sorting, stats
+from reader.core import config, export, library, query, related, sorting, stats
 from reader.core.clipboard import copy_system
 from reader.core.errors import ReaderError
 from reader.core.history import History
@@ -79,11 +80,20 @@ class ReaderApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, *, export_dir: Path | None = None, demo: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        export_dir: Path | None = None,
+        demo: bool = False,
+        settings: config.Settings | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
-        self.export_dir = export_dir or Path.cwd()
+        self.settings = settings or config.Settings()
+        self.export_dir = export_dir or self.settings.export.dir_path() or Path.cwd()
         self.demo = demo
+        self._setting_problems = self._apply_settings()
         self.entries: dict[str, Entry] = {}
         self.index: SearchIndex | None = None
         self.history = History()
@@ -96,6 +106,22 @@ class ReaderApp(App[None]):
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         if demo:
             self.sub_title = "demo: a throwaway store"
+
+    def _apply_settings(self) -> list[str]:
+        """Theme and keymap from the settings file; what could not be applied, to say on mount."""
+        problems: list[str] = []
+        theme = self.settings.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            problems.append(f"unknown theme {theme!r}; available: {', '.join(sorted(self.available_themes))}")
+        keymap = dict(self.settings.keymap)
+        known = {b.id for b in [*self.BINDINGS, *PaperList.BINDINGS] if isinstance(b, Binding) and b.id}
+        unknown = sorted(set(keymap) - known)
+        if unknown:
+            problems.append(f"unknown key binding id(s) {', '.join(unknown)}; see the help screen (?)")
+        self.set_keymap({key: keys for key, keys in keymap.items() if key in known})
+        return problems
 
     # -- layout -----------------------------------------------------------------
 
@@ -116,6 +142,8 @@ class ReaderApp(App[None]):
         return self.query_one(DetailPane)
 
     def on_mount(self) -> None:
+        for problem in self._setting_problems:
+            self._say(problem, title="Settings", severity="warning")
         self.paper_list.focus()
         self._show_status()
         self._load()
@@ -413,7 +441,9 @@ class ReaderApp(App[None]):
         try:
             latest = {entry.id: entry for entry in self.store.entries()}  # another window may have written
             entries = [latest[pid] for pid in ids if pid in latest]
-            written = library.write_export(entries, "markdown", target)
+            template_path = self.settings.export.template_path()
+            template = export.PaperTemplate.from_file(template_path) if template_path else None
+            written = library.write_export(entries, "markdown", target, template=template)
         except ReaderError as exc:
             self.call_from_thread(self._say, str(exc), title="Export failed", severity="error")
             return
@@ -496,9 +526,11 @@ class ReaderApp(App[None]):
         self.push_screen(StatsScreen(stats.compute(list(self.entries.values()))))
 
     def action_help(self) -> None:
-        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        bindings += [b for b in PaperList.BINDINGS if isinstance(b, Binding)]
-        self.push_screen(HelpScreen(bindings))
+        bindings = [b for b in [*self.BINDINGS, *PaperList.BINDINGS] if isinstance(b, Binding)]
+        # Show the keys in force: the settings' keymap replaces the defaults.
+        keymap = self._keymap
+        shown = [replace(b, key=keymap[b.id]) if b.id and b.id in keymap else b for b in bindings]
+        self.push_screen(HelpScreen(shown))
 
     # -- for tests and the command palette --------------------------------------------------
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
@@ -374,3 +375,69 @@ def test_sigterm_ends_the_demo_and_removes_its_folder(tmp_path: Path) -> None:
             process.kill()
         os.close(main)
     assert list(tmp_path.glob("reader-demo-*")) == []
+
+
+# -- the settings file -------------------------------------------------------------------
+
+
+async def test_settings_remap_keys_pick_the_theme_and_shape_the_export(seeded_store: Store, tmp_path: Path) -> None:
+    from reader.core import config
+    from reader.tui import make_app
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    template = tmp_path / "paper.md"
+    template.write_text("### $title\n\n$note\n")
+    settings = config.Settings(
+        theme="nord",
+        keymap={"star": "x", "no-such-action": "z"},
+        export=config.ExportSettings(dir=str(notes), template=str(template)),
+    )
+    app = make_app(seeded_store, settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.theme == "nord"
+        assert any("no-such-action" in n for n in notices(app))
+        first = app.paper_list.current
+        assert first is not None
+        await pilot.press("s")
+        assert not Store(seeded_store.path).entry(first.id).state.starred  # "s" no longer stars
+        await pilot.press("x")
+        assert Store(seeded_store.path).entry(first.id).state.starred
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        table = app.screen.query_one("#help-keys").content
+        rows = list(zip(*(column._cells for column in table.columns), strict=True))
+        assert (Text("x"), Text("Star"), Text("star")) in [tuple(Text(str(c)) for c in row) for row in rows]
+        await pilot.press("escape", "f", "f")
+        await wait_for(pilot, lambda: app.shown_ids() == [first.id])
+        await pilot.press("e")
+        target = notes / "reader-notes.md"
+        await wait_for(pilot, lambda: target.exists())
+    assert f"### {first.paper.title}" in target.read_text()
+
+
+async def test_an_unknown_theme_is_reported_not_fatal(seeded_store: Store) -> None:
+    from reader.core import config
+    from reader.tui import make_app
+
+    app = make_app(seeded_store, settings=config.Settings(theme="no-such-theme"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert any("unknown theme 'no-such-theme'" in n for n in notices(app))
+        assert app.is_running
+
+
+def test_a_broken_settings_file_is_one_error_line(store_path: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "config.toml"
+    broken.write_text("theme = [unclosed\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "--db", str(store_path)],
+        env={**os.environ, "TERM": "xterm-256color", "READER_CONFIG": str(broken)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {broken}") and done.stderr.count("\n") == 1

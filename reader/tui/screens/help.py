@@ -18,6 +18,7 @@ def key_table(bindings: Iterable[Binding], show_key: Callable[[Binding], str] | 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("key")
     table.add_column("action")
+    table.add_column("id (for [keymap] in the settings file)", style="dim")
     seen: set[str] = set()
     for binding in bindings:
         if not binding.description or binding.key in seen:
@@ -25,7 +26,7 @@ def key_table(bindings: Iterable[Binding], show_key: Callable[[Binding], str] | 
         seen.add(binding.key)
         names = [k.strip() for k in binding.key.split(",")]
         keys = ", ".join(show_key(Binding(k, "")) if show_key else k for k in names)
-        table.add_row(Text(keys), Text(binding.description))
+        table.add_row(Text(keys), Text(binding.description), Text(binding.id or ""))
     return table
 
 
