@@ -1,0 +1,166 @@
+"""``reader import`` as a real process: exit codes, the one-line error, all or none."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_7bfbc06375f7ab90.txt"
+REAL = SHARED / "realworld"
+FIXTURES = ROOT / "tests" / "fixtures" / "importers"
+
+pytestmark = pytest.mark.skipif(not SEED.exists(), reason="../shared is not beside the checkout")
+
+
+def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"READER_DB", "READER_DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of the store and its backups, byte for byte (lock files aside)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "store" / "library.json"
+    path.parent.mkdir()
+    result = run(path, "import", str(SEED))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def listed(db: Path) -> list[dict]:
+    result = run(db, "list", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+BAD_INPUTS: dict[str, bytes] = {
+    "empty.txt": b"",
+    "binary.bin": b"\x00\x01\x02PK\x03\x04" * 100,
+    "notes.txt": b"eggs\nmilk\nbread\n",
+    "latin1.txt": b"Title\n\ncaf\xe9\n",
+    "truncated.json": b'[{"paper": {"id": "2501.00001", "title": "A',
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_file_is_one_line_exit_1_store_untouched(db: Path, tmp_path: Path, name: str) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(BAD_INPUTS[name])
+    before = snapshot(db.parent)
+    result = run(db, "import", str(bad))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: "), result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(db.parent) == before
+
+
+def test_real_python_repr_file_is_refused(db: Path) -> None:
+    broken = REAL / "hf-daily-papers-api_2024-12-11_python-repr-strings.json"
+    before = snapshot(db.parent)
+    result = run(db, "import", str(broken))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"error: {broken}: line 2: item 1 is a string holding a Python dict repr, not a JSON object "
+        "(the file was saved with str() instead of json.dump)\n",
+    )
+    assert snapshot(db.parent) == before
+
+
+def test_directory_with_one_bad_file_imports_nothing(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("hf_browser_copy.txt", "handkept.bib", "arxiv_ids.txt"):
+        shutil.copy(FIXTURES / name, folder / name)
+    bad = folder / "zz-broken.json"
+    bad.write_text('[{"paper": {"id": "2501.00001", "title": "Cut off')
+    before = snapshot(db.parent)
+    result = run(db, "import", str(folder))
+    assert result.returncode == 1
+    assert result.stderr == f"error: {bad}: line 1: JSON ends early (the file looks truncated)\n"
+    assert snapshot(db.parent) == before
+    assert len(listed(db)) == 100
+
+
+def test_huge_single_line_refused(db: Path, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"z" * 50_000_000)
+    before = snapshot(db.parent)
+    result = run(db, "import", str(huge))
+    assert result.returncode == 1
+    assert result.stderr.endswith("(it has a line of 50,000,000 characters)\n")
+    assert snapshot(db.parent) == before
+
+
+def test_help_says_all_or_none(tmp_path: Path) -> None:
+    result = run(tmp_path / "x.json", "import", "--help")
+    assert result.returncode == 0
+    assert "all or none" in " ".join(result.stdout.split())
+
+
+def test_several_sources_one_paper_each_and_the_summary_says_what_was_merged(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    stubs = run(db, "import", str(FIXTURES / "arxiv_ids.txt"))
+    assert stubs.returncode == 0, stubs.stderr
+    assert stubs.stdout.splitlines() == [
+        f"{FIXTURES / 'arxiv_ids.txt'} (arxiv-ids): 6 papers",
+        "6 new, 0 updated, 0 unchanged",
+    ]
+    result = run(db, "import", str(FIXTURES / "hf_clipper.md"), str(FIXTURES / "handkept.bib"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{FIXTURES / 'hf_clipper.md'} (hf-page): 2 papers; 0 new, 2 updated, 0 unchanged; "
+        "filled in: abstract (2), links (2), listing_date (2), published (1), title (2)",
+        # garden and lanterns gain authors; the two stubs gain everything; one paper is new
+        f"{FIXTURES / 'handkept.bib'} (bibtex): 5 papers; 1 new, 4 updated, 0 unchanged; "
+        "filled in: abstract (1), authors (4), keywords (1), links (2), published (3), title (2)",
+        "1 new, 6 updated, 0 unchanged; filled in: abstract (3), authors (4), keywords (1), links (4), "
+        "listing_date (2), published (4), title (4)",
+    ]
+    records = {r["id"]: r for r in listed(db)}
+    assert len(records) == 7
+    garden = records["2503.01234"]
+    assert garden["title"] == "Gradient Gardening: Pruning Attention Heads by Their Seasonal Bloom"
+    assert garden["authors"] == ["Maëlle Møller", "José Çelik", "Anouk van der Berg"]
+    assert garden["upvotes"] == 42 and garden["stars"] == 1200
+    assert [link["url"] for link in garden["links"]] == [
+        "https://arxiv.org/abs/2503.01234",
+        "https://github.com/made-up-lab/gradient-gardening",
+    ]
+    assert records["2501.11111"]["title"] == "arXiv:2501.11111"  # still a stub: nothing filled it
+
+
+def test_later_import_never_overwrites_what_the_user_wrote(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    assert run(db, "import", str(FIXTURES / "hf_browser_copy.txt")).returncode == 0
+    assert run(db, "note", "2503.01234", "my own words").returncode == 0
+    assert run(db, "tag", "2503.01234", "pruning").returncode == 0
+    result = run(db, "import", str(FIXTURES / "handkept.bib"))
+    assert result.returncode == 0, result.stderr
+    garden = next(r for r in listed(db) if r["id"] == "2503.01234")
+    assert (garden["note"], garden["tags"]) == ("my own words", ["pruning"])
+    assert garden["authors"] == ["Maëlle Møller", "José Çelik", "Anouk van der Berg"]
+    assert garden["upvotes"] == 42
