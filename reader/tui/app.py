@@ -102,6 +102,7 @@ class ReaderApp(App[None]):
         self.query_text = ""
         self.query_errors: list[str] = []
         self.is_loading = True
+        self.exporting = 0  # exports running: the status line says so
         self._generation = 0
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         if demo:
@@ -268,6 +269,8 @@ class ReaderApp(App[None]):
             text.append(f" · {len(self.paper_list.selected)} selected", style="bold")
         if self.index is None:
             text.append(" · indexing…", style="dim")
+        if self.exporting:
+            text.append(" · exporting…", style="dim")
         for problem in self.query_errors:
             text.append(f" · {problem}", style="bold red")
         status.update(text)
@@ -434,6 +437,8 @@ class ReaderApp(App[None]):
 
     def action_export(self) -> None:
         chosen = self._targets() if self.paper_list.selected else list(self.paper_list.rows)
+        self.exporting += 1
+        self._show_status()
         self._export([entry.id for entry in chosen], self.export_dir / EXPORT_NAME)
 
     @work(thread=True, group="export", exit_on_error=False)
@@ -445,9 +450,14 @@ class ReaderApp(App[None]):
             template = export.PaperTemplate.from_file(template_path) if template_path else None
             written = library.write_export(entries, "markdown", target, template=template)
         except ReaderError as exc:
-            self.call_from_thread(self._say, str(exc), title="Export failed", severity="error")
+            self.call_from_thread(self._exported, str(exc), "Export failed", "error")
             return
-        self.call_from_thread(self._say, f"{len(entries)} papers written to {written.absolute()}", title="Exported")
+        self.call_from_thread(self._exported, f"{len(entries)} papers written to {written.absolute()}", "Exported")
+
+    def _exported(self, message: str, title: str, severity: str = "information") -> None:
+        self.exporting -= 1
+        self._show_status()
+        self._say(message, title=title, severity=severity)
 
     def action_undo(self) -> None:
         try:

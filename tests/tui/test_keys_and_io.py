@@ -441,3 +441,17 @@ def test_a_broken_settings_file_is_one_error_line(store_path: Path, tmp_path: Pa
     )
     assert done.returncode == 1
     assert done.stderr.startswith(f"error: {broken}") and done.stderr.count("\n") == 1
+
+
+async def test_a_failed_export_is_reported_and_the_app_goes_on(seeded_store: Store, tmp_path: Path) -> None:
+    from reader.tui import make_app
+
+    app = make_app(seeded_store, export_dir=tmp_path / "missing-folder")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: any(n.startswith("Export failed") for n in notices(app)))
+        assert "exporting" not in status_text(app)
+        assert not (tmp_path / "missing-folder").exists()
+        await pilot.press("s")
+        assert app.is_running and "1 starred" in status_text(app)
