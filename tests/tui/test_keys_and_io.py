@@ -407,6 +407,7 @@ async def test_settings_remap_keys_pick_the_theme_and_shape_the_export(seeded_st
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         table = app.screen.query_one("#help-keys").content
+        assert str(table.columns[2].header) == "id (for [keymap] in the settings file)"  # not eaten as markup
         rows = list(zip(*(column._cells for column in table.columns), strict=True))
         assert (Text("x"), Text("Star"), Text("star")) in [tuple(Text(str(c)) for c in row) for row in rows]
         await pilot.press("escape", "f", "f")

@@ -18,7 +18,7 @@ def key_table(bindings: Iterable[Binding], show_key: Callable[[Binding], str] | 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("key")
     table.add_column("action")
-    table.add_column("id (for [keymap] in the settings file)", style="dim")
+    table.add_column(Text("id (for [keymap] in the settings file)"), style="dim")  # Text: no markup
     seen: set[str] = set()
     for binding in bindings:
         if not binding.description or binding.key in seen:
