@@ -20,7 +20,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from tinydb.storages import Storage
@@ -96,6 +96,102 @@ def load_tables(path: Path, raw: bytes, hint: str = "") -> Tables:
     return data
 
 
+def dump_tables(data: Tables) -> bytes:
+    """The store as JSON with one record per line.
+
+    Still plain JSON that any tool (and TinyDB) reads, but it can also be read
+    one record at a time (``parse_lines``): a 100k-paper file then never sits
+    in memory as bytes and as a parse tree beside the records.
+    """
+    lines = [b"{"]
+    for number, (name, table) in enumerate(data.items()):
+        lines.append(orjson.dumps(name) + b":{")
+        records = [orjson.dumps(key) + b":" + orjson.dumps(record) + b"," for key, record in table.items()]
+        if records:
+            records[-1] = records[-1][:-1]
+        lines += records
+        lines.append(b"}," if number < len(data) - 1 else b"}")
+    lines.append(b"}")
+    return b"\n".join(lines) + b"\n"
+
+
+class _NotLines(Exception):
+    """The file is not in the one-record-per-line layout: parse it whole instead."""
+
+
+def _table_name(line: bytes) -> str:
+    if not line.endswith(b":{"):
+        raise _NotLines
+    name = orjson.loads(line[:-2])
+    if not isinstance(name, str):
+        raise _NotLines
+    return name
+
+
+_CHUNK = 2000  # record lines parsed in one orjson call: few calls, a small parse tree
+_CLOSE = (b"}", b"},")
+
+
+def _records(lines: list[bytes]) -> dict[str, Any]:
+    """Record lines of one table, parsed together; the last has no comma (checked by the caller)."""
+    parsed: dict[str, Any] = orjson.loads(b"{" + b"\n".join(lines) + b"}")
+    if not all(isinstance(record, dict) for record in parsed.values()):
+        raise _NotLines
+    return parsed
+
+
+def parse_lines(handle: BinaryIO) -> Tables | None:
+    """Read a file ``dump_tables`` wrote, a few thousand lines at a time; None for any other layout.
+
+    Every piece goes through orjson and the layout is checked strictly
+    (brackets, commas, nothing after the end), so a damaged file is never
+    half-read here: it returns None and the whole-file parse reports it.
+    """
+    try:
+        return _parse_lines(handle)
+    except (_NotLines, orjson.JSONDecodeError):
+        return None
+
+
+def _parse_lines(handle: BinaryIO) -> Tables:
+    if handle.readline() != b"{\n":
+        raise _NotLines
+    data: Tables = {}
+    table: dict[str, Any] | None = None
+    more_tables = True
+    pending: list[bytes] = []
+    comma = False  # the records parsed so far in this table ended with a comma
+    for raw in handle:
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        if table is None:
+            if line == b"}" and not more_tables and not handle.read(1):
+                return data
+            if not more_tables:
+                raise _NotLines
+            table = data[_table_name(line)] = {}
+            comma = False
+        elif line in _CLOSE:
+            if comma and not pending:
+                raise _NotLines  # a comma before the closing bracket
+            if pending:
+                if pending[-1].endswith(b","):
+                    raise _NotLines  # a comma before the closing bracket
+                table.update(_records(pending))
+                pending = []
+            more_tables = line == b"},"
+            table = None
+        else:
+            if len(pending) >= _CHUNK:  # more records follow: parse these, minus their last comma
+                if not pending[-1].endswith(b","):
+                    raise _NotLines
+                pending[-1] = pending[-1][:-1]
+                table.update(_records(pending))
+                pending = []
+                comma = True
+            pending.append(line)
+    raise _NotLines  # the file ended before its last bracket
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage: orjson, atomic replace, read cache keyed by the file's identity."""
 
@@ -115,18 +211,26 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"cannot read the store: {exc.strerror or exc}", path=self.path) from None
         signature = _signature(stat_result)
         if self._cache is None or signature != self._signature:
-            try:
-                raw = self.path.read_bytes()
-            except OSError as exc:
-                raise StoreError(f"cannot read the store: {exc.strerror or exc}", path=self.path) from None
             self._cache = None  # a damaged file must not leave an older copy being served
-            self._cache = load_tables(self.path, raw, self.hint)
+            self._cache = self._load()
             self._signature = signature
         return self._cache
 
+    def _load(self) -> Tables:
+        """The file's tables: a record at a time when it has that layout, else whole."""
+        try:
+            with self.path.open("rb") as handle:
+                data = parse_lines(handle)
+                if data is None:
+                    handle.seek(0)
+                    return load_tables(self.path, handle.read(), self.hint)
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc.strerror or exc}", path=self.path) from None
+        return data
+
     def write(self, data: Tables) -> None:
         try:
-            payload = orjson.dumps(data)
+            payload = dump_tables(data)
             if self.path.exists() and not os.access(self.path, os.W_OK):
                 raise PermissionError(13, "the store file is read-only")
             write_atomically(self.path, payload)
