@@ -17,7 +17,7 @@ The file, every key optional::
 
     [export]
     format = "markdown"               # markdown | json | bibtex | csv
-    dir = "~/notes"                   # where the app writes exports (default: Documents)
+    dir = "~/notes"                   # where the app writes exports (default: the current folder)
     template = "~/notes/paper.md"     # Markdown template, see docs/workflow.md
 
     [fetch]
@@ -205,7 +205,7 @@ KEYS: dict[str, tuple[Check, str]] = {
     "store": (_path_text, "the store file, used when neither --db nor $READER_DB is given"),
     "theme": (_theme, "the app's Textual theme"),
     "export.format": (_format, "the default export format: " + " | ".join(EXPORT_FORMATS)),
-    "export.dir": (_path_text, "where the app writes exports (default: the Documents folder)"),
+    "export.dir": (_path_text, "where the app writes exports (default: the current folder)"),
     "export.template": (_path_text, "a Markdown template applied per paper"),
     "fetch.huggingface_url": (_url, "base URL of the Hugging Face API"),
     "fetch.arxiv_url": (_url, "base URL of the arXiv API"),
