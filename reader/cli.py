@@ -19,7 +19,7 @@ from reader import __version__
 from reader.core import export, library, query, related, sorting, stats
 from reader.core.errors import ReaderError
 from reader.core.models import Entry
-from reader.core.search import SearchIndex
+from reader.core.search import Hit, SearchIndex
 from reader.core.store import Store
 from reader.core.text import strip_control
 
@@ -205,6 +205,14 @@ def _print_table(entries: Sequence[Entry]) -> None:
         print(f"{_marks(entry)}  {entry.id:<{width}}  {strip_control(entry.paper.title)}")
 
 
+def _print_hits(entries: dict[str, Entry], hits: Sequence[Hit], *, as_json: bool) -> None:
+    """Ranked papers: a table, or JSON records with their score."""
+    if as_json:
+        _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
+    else:
+        _print_table([entries[hit.id] for hit in hits])
+
+
 def _describe(entry: Entry) -> str:
     paper, state = entry.paper, entry.state
     lines = [paper.title, "", f"id:      {paper.id}"]
@@ -296,10 +304,7 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
     for problem in parsed.errors:
         print(f"warning: {problem}", file=sys.stderr)
     hits = query.run(parsed, SearchIndex.load_or_build(list(entries.values()), store.path), entries)[: args.limit]
-    if args.json:
-        _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
-    else:
-        _print_table([entries[hit.id] for hit in hits])
+    _print_hits(entries, hits, as_json=args.json)
     return 0
 
 
@@ -474,10 +479,7 @@ def cmd_related(store: Store, args: argparse.Namespace) -> int:
     entries = {entry.id: entry for entry in store.entries()}
     entry = entries[store.resolve(args.id)]
     hits = related.related(entry, SearchIndex.load_or_build(list(entries.values()), store.path), limit=args.limit)
-    if args.json:
-        _print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
-    else:
-        _print_table([entries[hit.id] for hit in hits])
+    _print_hits(entries, hits, as_json=args.json)
     return 0
 
 

@@ -377,13 +377,19 @@ class ReaderApp(App[None]):
 
         self.push_screen(TagsScreen(title, shown), done)
 
-    def action_copy_link(self) -> None:
+    def _link_to(self, verb: str) -> str | None:
+        """The current paper's code link (else its first link), or None after saying so."""
         entry = self.paper_list.current
         link = entry.paper.best_link if entry else None
         if link is None:
-            self._say("This paper has no link to copy.", severity="warning")
-            return
-        self._copy(link.url)
+            self._say(f"This paper has no link to {verb}.", severity="warning")
+            return None
+        return link.url
+
+    def action_copy_link(self) -> None:
+        url = self._link_to("copy")
+        if url is not None:
+            self._copy(url)
 
     @work(thread=True, group="clipboard", exit_on_error=False)
     def _copy(self, url: str) -> None:
@@ -401,12 +407,9 @@ class ReaderApp(App[None]):
         )
 
     def action_open_link(self) -> None:
-        entry = self.paper_list.current
-        link = entry.paper.best_link if entry else None
-        if link is None:
-            self._say("This paper has no link to open.", severity="warning")
-            return
-        self._open(link.url)
+        url = self._link_to("open")
+        if url is not None:
+            self._open(url)
 
     @work(thread=True, group="browser", exit_on_error=False)
     def _open(self, url: str) -> None:
