@@ -28,7 +28,7 @@ def check_terminal() -> None:
 
 def run_app(store: Store) -> None:
     check_terminal()
-    app = make_app(store, settings=config.load())
+    app = make_app(store, settings=config.load(), remember_theme=True)
     with _exit_on_hangup(app):
         app.run()
 
@@ -57,7 +57,7 @@ def run_demo() -> None:
     """Open the app on the bundled sample in a throwaway store, removed afterwards."""
     check_terminal()
     with demo_store() as store:
-        app = make_app(store, demo=True, settings=config.load())
+        app = make_app(store, demo=True, settings=config.load(), remember_theme=True)
         with _exit_on_hangup(app):
             app.run()
 

@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.theme import Theme
 from textual.widgets import Footer, Input, Static
 
 from reader.core import config, export, library, query, related, sorting, stats
@@ -87,10 +88,12 @@ class ReaderApp(App[None]):
         export_dir: Path | None = None,
         demo: bool = False,
         settings: config.Settings | None = None,
+        remember_theme: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
         self.settings = settings or config.Settings()
+        self.remember_theme = remember_theme  # a theme picked in the palette is saved to the settings file
         self.export_dir = export_dir or self.settings.export.dir_path() or Path.cwd()
         self.demo = demo
         self._setting_problems = self._apply_settings()
@@ -149,6 +152,16 @@ class ReaderApp(App[None]):
         self._show_status()
         self._load()
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
+        if self.remember_theme:
+            self.theme_changed_signal.subscribe(self, self._save_theme)
+
+    def _save_theme(self, theme: Theme) -> None:
+        if theme.name == self.settings.theme:
+            return
+        try:
+            self.settings = config.set_value("theme", theme.name)
+        except ReaderError as exc:
+            self._say(f"theme not remembered: {exc}", title="Settings", severity="warning")
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")

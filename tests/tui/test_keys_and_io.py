@@ -16,11 +16,11 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
 
-from reader.core import library
+from reader.core import config, library
 from reader.core.errors import ReaderError
 from reader.core.models import Entry, Paper
 from reader.core.store import Store
-from reader.tui import ReaderApp, demo_store, run_app, run_demo
+from reader.tui import ReaderApp, demo_store, make_app, run_app, run_demo
 from reader.tui.screens.note import NoteScreen
 from reader.tui.widgets.paper_list import PaperList
 
@@ -456,3 +456,20 @@ async def test_a_failed_export_is_reported_and_the_app_goes_on(seeded_store: Sto
         assert not (tmp_path / "missing-folder").exists()
         await pilot.press("s")
         assert app.is_running and "1 starred" in status_text(app)
+
+
+async def test_a_theme_picked_in_the_app_is_remembered(
+    seeded_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings_file = tmp_path / "config.toml"
+    monkeypatch.setenv("READER_CONFIG", str(settings_file))
+    app = make_app(seeded_store, settings=config.load(), remember_theme=True, export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: bool(app.paper_list.rows))
+        app.theme = "nord"
+        await wait_for(pilot, lambda: settings_file.exists())
+    assert config.load().theme == "nord"
+    again = make_app(seeded_store, settings=config.load())
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
