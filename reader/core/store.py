@@ -43,7 +43,7 @@ from reader.core.paths import (
     resolve_store_location,
     state_path_for,
 )
-from reader.core.storage import AtomicJSONStorage, Tables, fsync_directory, temp_prefix
+from reader.core.storage import AtomicJSONStorage, Tables, fsync_directory, gc_paused, temp_prefix
 from reader.core.text import strip_control
 
 SCHEMA_VERSION = 1
@@ -397,11 +397,12 @@ class Store:
 
     def entries(self) -> list[Entry]:
         """Every paper with its reading state, in the order they were added."""
-        with self._thread_lock:
+        with self._thread_lock, gc_paused():
             papers = self._papers_raw()
             states = self._states_raw()
+            unread = ReadingState()  # most papers have no state yet: they share one (it is immutable)
             return [
-                Entry(Paper.from_dict(pid, rec), ReadingState.from_dict(states.get(pid, {})))
+                Entry(Paper.from_dict(pid, rec), ReadingState.from_dict(st) if (st := states.get(pid)) else unread)
                 for pid, rec in papers.items()
             ]
 
@@ -556,7 +557,7 @@ class Store:
         total = sum(len(p.papers) for p in files)
         counted = _Counted(total, progress)
         batches = [(os.path.abspath(p.path), p.format, counted.each(p.papers)) for p in files]
-        with self.locked():
+        with self.locked(), gc_paused():
             self._papers.forget()
             existing = self._papers_raw()
             plan = plan_import(existing, batches, now_iso())
