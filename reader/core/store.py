@@ -19,6 +19,7 @@ What is promised (``docs/your-data.md``), and how:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import threading
@@ -399,12 +400,31 @@ class Store:
         """Every paper with its reading state, in the order they were added."""
         with self._thread_lock, gc_paused():
             papers = self._papers_raw()
+            return self._build(papers.items(), self._states_raw())
+
+    def iter_entries(self, batch: int = 2000) -> Iterator[list[Entry]]:
+        """``entries()`` in batches, all from one reading of the store.
+
+        At 100k papers building every entry takes about a second: an app can
+        show the first batch at once and let its own thread run between
+        batches, so keys never wait for the whole store.
+        """
+        with self._thread_lock:
+            papers = self._papers_raw()  # replaced, never mutated, by a write: a stable snapshot
             states = self._states_raw()
-            unread = ReadingState()  # most papers have no state yet: they share one (it is immutable)
-            return [
-                Entry(Paper.from_dict(pid, rec), ReadingState.from_dict(st) if (st := states.get(pid)) else unread)
-                for pid, rec in papers.items()
-            ]
+        items = iter(list(papers.items()))
+        while chunk := list(itertools.islice(items, batch)):
+            with gc_paused():
+                built = self._build(chunk, states)
+            yield built
+
+    @staticmethod
+    def _build(papers: Iterable[tuple[str, dict[str, Any]]], states: dict[str, dict[str, Any]]) -> list[Entry]:
+        unread = ReadingState()  # most papers have no state yet: they share one (it is immutable)
+        return [
+            Entry(Paper.from_dict(pid, rec), ReadingState.from_dict(st) if (st := states.get(pid)) else unread)
+            for pid, rec in papers
+        ]
 
     def count(self) -> int:
         with self._thread_lock:

@@ -8,6 +8,7 @@ searching, copying and exporting run in workers so the screen never freezes.
 
 from __future__ import annotations
 
+import time
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -48,6 +49,7 @@ FILTERS: tuple[tuple[str, library.Filter], ...] = (
 SORTS = ("added", "listed", "title", "upvotes", "stars", "status")
 NARROW = 90
 DISK_CHECK_SECONDS = 1.5
+LOAD_PAUSE = 0.005  # seconds the loading worker yields after each batch of 2,000 papers
 EXPORT_NAME = "reader-notes.md"
 _CONSOLE_BROWSERS = {"www-browser", "lynx", "links", "elinks", "w3m"}
 
@@ -171,15 +173,20 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
-        entries = self.store.entries()
+        entries: list[Entry] = []
+        for batch in self.store.iter_entries():
+            if not entries and not self.entries:  # the first screenful at once, the rest follows
+                self.call_from_thread(self._loaded, batch, True)
+            entries += batch
+            time.sleep(LOAD_PAUSE)  # the UI thread runs between batches: keys never wait for 100k papers
         self.call_from_thread(self._loaded, entries)
         index = SearchIndex.load_or_build(entries, self.store.path)
         index.prepare()
         self.call_from_thread(self._indexed, index)
 
-    def _loaded(self, entries: list[Entry]) -> None:
+    def _loaded(self, entries: list[Entry], partial: bool = False) -> None:
         self.entries = {entry.id: entry for entry in entries}
-        self.is_loading = False
+        self.is_loading = partial
         self._refresh_rows()
 
     def _indexed(self, index: SearchIndex) -> None:
@@ -280,7 +287,9 @@ class ReaderApp(App[None]):
             text.append(strip_control(self.query_text.strip()), style="italic")
         if self.paper_list.selected:
             text.append(f" · {len(self.paper_list.selected)} selected", style="bold")
-        if self.index is None:
+        if self.is_loading:
+            text.append(" · loading…", style="dim")
+        elif self.index is None:
             text.append(" · indexing…", style="dim")
         if self.exporting:
             text.append(" · exporting…", style="dim")

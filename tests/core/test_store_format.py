@@ -176,3 +176,24 @@ def test_import_progress_counts_up_to_the_total(store: Store) -> None:
     assert done == sorted(set(done))  # strictly increasing
     assert done[-1] == 500 and len(done) >= 50
     assert len(store.entries()) == 500
+
+
+def test_entries_in_batches_are_the_entries(store: Store) -> None:
+    import_papers(store, made_up(45))
+    store.set_state([store.entries()[44].id], starred=True)
+    batches = list(store.iter_entries(batch=10))
+    assert [len(b) for b in batches] == [10, 10, 10, 10, 5]
+    assert [e for b in batches for e in b] == store.entries()
+    assert batches[-1][-1].state.starred
+
+
+def test_batches_come_from_one_reading_of_the_store(store: Store, store_path: Path) -> None:
+    import_papers(store, made_up(30))
+    batches = store.iter_entries(batch=10)
+    first = next(batches)
+    other = Store(store_path)  # another window deletes a paper mid-load
+    other.delete([first[0].id, store.entries()[25].id])
+    other.close()
+    rest = [e for b in batches for e in b]
+    assert len(first) + len(rest) == 30  # the snapshot the load started from, whole
+    assert len(store.entries()) == 28  # the next reading sees the delete
