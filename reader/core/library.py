@@ -13,6 +13,7 @@ from reader.core.importers import ParsedFile, expand_paths, read_file
 from reader.core.merge import ImportPlan
 from reader.core.models import Entry
 from reader.core.paths import store_path
+from reader.core.storage import gc_paused
 from reader.core.store import Store
 
 Progress = Callable[[int, int, Path], None]
@@ -36,7 +37,8 @@ def parse_inputs(paths: Sequence[Path], progress: Progress | None = None) -> lis
     for number, path in enumerate(files, start=1):
         if progress:
             progress(number - 1, len(files), path)
-        parsed.append(read_file(path))
+        with gc_paused():  # 100k parsed papers hold no cycles; collections only walk them
+            parsed.append(read_file(path))
     if progress and files:
         progress(len(files), len(files), files[-1])
     return parsed

@@ -69,6 +69,8 @@ def classify(url: str, context: str = "") -> tuple[LinkKind, str | None]:
 
 def find_links(text: str) -> tuple[Link, ...]:
     """Every distinct link in ``text``, cleaned and classified, in order."""
+    if "://" not in text and "www." not in text.lower():  # what _URL needs: most abstracts have no link
+        return ()
     links: list[Link] = []
     seen: set[str] = set()
     for match in _URL.finditer(text):
