@@ -32,6 +32,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
+from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile, read_file
 from reader.core.models import Entry, ParsedPaper
@@ -116,6 +117,7 @@ def bench_size(size: int, work: Path, fzf: str | None) -> list[Row]:
     store.import_files([ParsedFile(folder / "generated.txt", "hf-page", papers)], backup=False)
     rows.append(Row("import all papers", "≤ 10 s at 100k", ours=[time.perf_counter() - start]))
     store.close()
+    rows.append(import_file(papers, folder))
     del papers
 
     entries = Store(store_path).entries()
@@ -124,6 +126,38 @@ def bench_size(size: int, work: Path, fzf: str | None) -> list[Row]:
     rows += searching(store_path, entries, folder, fzf)
     rows += app_rows(entries, store_path)
     return rows
+
+
+def import_file(papers: list[ParsedPaper], folder: Path) -> Row:
+    """What ``reader import`` does with one big file: parse it, merge it, write the store."""
+    source = folder / "daily_papers.json"  # the shape of Hugging Face's api/daily_papers
+    items = [
+        {
+            "paper": {
+                "id": p.arxiv_id or "",
+                "title": p.title,
+                "summary": p.abstract,
+                "authors": [{"name": name} for name in p.authors],
+                "publishedAt": f"{p.published or '2024-01-01'}T00:00:00.000Z",
+                "upvotes": p.upvotes or 0,
+            },
+            "publishedAt": "2024-07-09T00:00:00.000Z",
+        }
+        for p in papers
+    ]
+    source.write_bytes(json.dumps(items).encode())
+    del items
+    store = Store(folder / "from-file.json")
+    start = time.perf_counter()
+    parsed = library.parse_inputs([source])
+    parse_time = time.perf_counter() - start
+    store.import_files(parsed)
+    total = time.perf_counter() - start
+    store.close()
+    source.unlink()
+    row = Row("  reader import of one file of them (HF API JSON)", "≤ 10 s at 100k", ours=[total])
+    row.note = f"parsing the file {parse_time:.1f} s, merge and write {total - parse_time:.1f} s"
+    return row
 
 
 def mark_read(store_path: Path, entries: list[Entry], folder: Path) -> Row:
@@ -346,7 +380,7 @@ def print_table(size: int, rows: list[Row]) -> None:
         met = "-"
         if ours is not None and row.limit is not None:
             met = "yes" if p95(row.ours) <= row.limit else "NO"
-        elif ours is not None and row.name == "import all papers":
+        elif ours is not None and row.target == "≤ 10 s at 100k":
             met = "yes" if ours <= 10 else "NO"
         elif ours and base and row.target.startswith("≥ 10x"):
             met = "yes" if base / ours >= 10 else "NO"
