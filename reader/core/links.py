@@ -51,8 +51,11 @@ def canonical(url: str) -> str:
 
 def classify(url: str, context: str = "") -> tuple[LinkKind, str | None]:
     """Say what a link is; for code hosts also the ``owner/repo`` root."""
-    parts = urlsplit(canonical(url))
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(canonical(url))
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:  # a bracketed host that is no IPv6 address: text, not a link to a site
+        return "other", None
     segments = [s for s in parts.path.split("/") if s]
     if host in _CODE_HOSTS and segments and not parts.path.startswith(_NOT_CODE_PREFIXES):
         if host == "huggingface.co" and segments[0] in {"spaces", "datasets"}:
