@@ -167,11 +167,11 @@ def test_later_import_never_overwrites_what_the_user_wrote(tmp_path: Path) -> No
 
 
 def test_progress_bar_for_many_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reader.cli import _import_progress
+    from reader.cli.progress import import_progress
 
-    _import_progress(1, 4, tmp_path / "b.txt")
-    _import_progress(4, 4, tmp_path / "d.txt")
-    _import_progress(0, 1, FIXTURES / "arxiv_ids.txt")  # one small file: no bar
+    import_progress(1, 4, tmp_path / "b.txt")
+    import_progress(4, 4, tmp_path / "d.txt")
+    import_progress(0, 1, FIXTURES / "arxiv_ids.txt")  # one small file: no bar
     err = capsys.readouterr().err
     assert err.split("\r")[1:] == [
         "[######..................] 1/4 files  b.txt" + " " * 35,

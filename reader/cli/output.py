@@ -1,0 +1,66 @@
+"""How commands print papers: a table for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from reader.core import library
+from reader.core.models import Entry
+from reader.core.search import Hit
+from reader.core.text import strip_control
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def marks(entry: Entry) -> str:
+    state = entry.state
+    return ("R" if state.read else "-") + ("*" if state.starred else "-") + ("C" if entry.paper.code_link else "-")
+
+
+def print_table(entries: Sequence[Entry]) -> None:
+    if not entries:
+        return
+    width = max(len(e.id) for e in entries)
+    for entry in entries:
+        print(f"{marks(entry)}  {entry.id:<{width}}  {strip_control(entry.paper.title)}")
+
+
+def print_hits(entries: dict[str, Entry], hits: Sequence[Hit], *, as_json: bool) -> None:
+    """Ranked papers: a table, or JSON records with their score."""
+    if as_json:
+        print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
+    else:
+        print_table([entries[hit.id] for hit in hits])
+
+
+def describe(entry: Entry) -> str:
+    paper, state = entry.paper, entry.state
+    lines = [paper.title, "", f"id:      {paper.id}"]
+    if paper.arxiv_id:
+        lines.append(f"arXiv:   {paper.arxiv_id}")
+    if paper.authors:
+        lines.append(f"authors: {', '.join(paper.authors)}")
+    if paper.listing_date:
+        lines.append(f"listed:  {paper.listing_date}")
+    flags = [state.status] + (["starred"] if state.starred else [])
+    lines.append(f"status:  {', '.join(flags)}")
+    if state.tags:
+        lines.append(f"tags:    {', '.join(state.tags)}")
+    for link in paper.links:
+        lines.append(f"{link.kind + ':':<9}{link.url}")
+    if paper.abstract:
+        lines += ["", paper.abstract]
+    if state.note:
+        lines += ["", "Note:", state.note]
+    return strip_control("\n".join(lines))
+
+
+def chosen_filter(args: argparse.Namespace) -> library.Filter:
+    return library.Filter(unread=args.unread, read=args.read, starred=args.starred, tag=args.tag)

@@ -1,0 +1,176 @@
+"""Commands that read or change the papers in a store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from reader.cli.output import chosen_filter, describe, marks, print_hits, print_json, print_table
+from reader.cli.parser import UsageError
+from reader.cli.progress import fetch_progress, import_progress, merge_progress
+from reader.core import export, library, query, related, sorting, stats
+from reader.core.search import SearchIndex
+from reader.core.store import Store
+from reader.core.text import strip_control
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    show_progress = sys.stderr.isatty()
+    parsed = library.parse_inputs(args.paths, import_progress if show_progress else None)
+    if show_progress:
+        sys.stderr.write("\r\x1b[K")
+    plan = store.import_files(parsed, progress=merge_progress if show_progress else None)
+    for parsed_file, summary in zip(parsed, plan.files, strict=True):
+        line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
+        print(line + (f"; {summary.line()}" if len(plan.files) > 1 else ""))
+    print(plan.total.line())
+    return 0
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    entries = library.select(store.entries(), chosen_filter(args))
+    if args.sort:
+        entries = sorting.sort_entries(entries, args.sort, reverse=args.reverse)
+    elif args.reverse:
+        entries.reverse()
+    if args.json:
+        print_json([entry.to_record() for entry in entries])
+    else:
+        print_table(entries)
+    return 0
+
+
+def cmd_search(store: Store, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    entries = {entry.id: entry for entry in store.entries()}
+    parsed = query.parse(args.query)
+    for problem in parsed.errors:
+        print(f"warning: {problem}", file=sys.stderr)
+    hits = query.run(parsed, SearchIndex.load_or_build(list(entries.values()), store.path), entries)[: args.limit]
+    print_hits(entries, hits, as_json=args.json)
+    return 0
+
+
+def cmd_show(store: Store, args: argparse.Namespace) -> int:
+    entry = store.entry(store.resolve(args.id))
+    if args.json:
+        print_json([entry.to_record()])
+    else:
+        print(describe(entry))
+    return 0
+
+
+def cmd_mark(store: Store, args: argparse.Namespace) -> int:
+    changes = {name: getattr(args, name) for name in ("status", "starred") if getattr(args, name) is not None}
+    if not changes:
+        raise UsageError("say what to mark: --read, --unread, --reading, --star or --unstar")
+    ids = list(dict.fromkeys(store.resolve(token) for token in args.ids))
+    for entry in store.set_state(ids, **changes):
+        print(f"{marks(entry)}  {entry.id}")
+    return 0
+
+
+def cmd_note(store: Store, args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    paper_id = store.resolve(args.id)
+    store.set_state([paper_id], note=strip_control(text).rstrip())
+    print(f"note saved for {paper_id}")
+    return 0
+
+
+def cmd_tag(store: Store, args: argparse.Namespace) -> int:
+    paper_id = store.resolve(args.id)
+    given = library.normalise_tags(strip_control(t) for t in args.tags)
+    if not given:
+        raise UsageError("no tag given")
+    removed = {tag.casefold() for tag in given}
+
+    def change(state: Any) -> Any:
+        if args.remove:
+            return state.with_changes(tags=tuple(t for t in state.tags if t.casefold() not in removed))
+        return state.with_changes(tags=library.normalise_tags([*state.tags, *given]))
+
+    entry = store.update_states([paper_id], change)[0]
+    print(f"{paper_id}: {', '.join(entry.state.tags) or '(no tags)'}")
+    return 0
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from reader.core import config
+
+    fmt = args.format or config.load().export.format
+    template = export.PaperTemplate.from_file(args.template) if args.template else None
+    if args.per_paper is not None and args.format not in (None, "markdown"):
+        raise UsageError("--per-paper writes Markdown files; drop --format or use --format markdown")
+    if template is not None and args.per_paper is None and fmt != "markdown":
+        raise UsageError(f"--template shapes Markdown only, not {fmt}")
+    entries = library.select(store.entries(), chosen_filter(args))
+    if args.per_paper is not None:
+        written = export.write_per_paper(entries, args.per_paper, template)
+        print(f"wrote {len(written)} files to {args.per_paper}", file=sys.stderr)
+        return 0
+    if args.output is None:
+        sys.stdout.write(export.render(entries, fmt, template))
+        return 0
+    target = library.write_export(entries, fmt, args.output, template=template)
+    print(f"wrote {len(entries)} papers to {target}", file=sys.stderr)
+    return 0
+
+
+def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from reader.core import config, fetch
+
+    settings = config.load().fetch
+    if args.arxiv is not None:
+        if not 1 <= args.max <= 2000:
+            raise UsageError("--max must be between 1 and 2000")
+        request = fetch.arxiv_query(args.arxiv, fetch.base_url(settings, "arxiv"), max_results=args.max)
+    else:
+        day = fetch.parse_date(args.date) if args.date else dt.date.today()
+        request = fetch.daily_papers(day, fetch.base_url(settings, "huggingface"))
+    progress, on_retry, done = fetch_progress(request.host)
+    try:
+        parsed = fetch.fetch(request, settings, progress, on_retry)
+    finally:
+        done()
+    plan = store.import_files([parsed])
+    print(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers")
+    print(plan.total.line())
+    return 0
+
+
+def cmd_related(store: Store, args: argparse.Namespace) -> int:
+    entries = {entry.id: entry for entry in store.entries()}
+    entry = entries[store.resolve(args.id)]
+    hits = related.related(entry, SearchIndex.load_or_build(list(entries.values()), store.path), limit=args.limit)
+    print_hits(entries, hits, as_json=args.json)
+    return 0
+
+
+def cmd_delete(store: Store, args: argparse.Namespace) -> int:
+    ids = list(dict.fromkeys(store.resolve(token) for token in args.ids))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("deleting needs confirmation: run in a terminal, or pass --yes")
+        for paper_id in ids:
+            print(f"  {paper_id}  {strip_control(store.entry(paper_id).paper.title)}")
+        answer = input(f"Delete {len(ids)} paper{'s' if len(ids) != 1 else ''} and their notes? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("nothing deleted")
+            return 1
+    backup = store.backup()
+    removed = store.delete(ids)
+    where = f" (backup in {backup})" if backup else ""
+    print(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}")
+    return 0
+
+
+def cmd_stats(store: Store, args: argparse.Namespace) -> int:
+    if args.weeks < 1:
+        raise UsageError("--weeks must be at least 1")
+    print(stats.render_text(stats.compute(store.entries(), weeks=args.weeks)))
+    return 0
