@@ -68,6 +68,20 @@ async def test_erdos_citation_from_the_seed_shows_verbatim(
         await wait_for(pilot, lambda: "[Erdos, 1945]" in app.detail.plain)
 
 
+SWIFT4D_CODE = "https://github.com/WuJH2001/swift4d"
+
+
+async def copy_swift4d_link(pilot, app: ReaderApp, query: str) -> str:
+    """Search, press c on the first hit (Swift4D), and return the title of the notice naming its link."""
+    await ready(pilot)
+    await pilot.press("slash")
+    await type_text(pilot, query)
+    await wait_for(pilot, lambda: app.paper_list.rows[0].paper.title.startswith("Swift4D"))
+    await pilot.press("escape", "c")
+    await wait_for(pilot, lambda: any(SWIFT4D_CODE in n.message for n in app._notifications), tries=400)
+    return next(n.title for n in app._notifications if SWIFT4D_CODE in n.message)
+
+
 async def test_copy_without_a_clipboard_falls_back_to_osc52(
     seeded_store: Store, app_factory: Callable[[Store], ReaderApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,16 +90,9 @@ async def test_copy_without_a_clipboard_falls_back_to_osc52(
     reset_pyperclip()
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "swift4d")
-        await wait_for(pilot, lambda: app.paper_list.rows[0].paper.title.startswith("Swift4D"))
-        await pilot.press("escape", "c")
-        url = "https://github.com/WuJH2001/swift4d"
-        await wait_for(pilot, lambda: any(url in n.message for n in app._notifications), tries=400)
-        notice = next(n for n in app._notifications if url in n.message)
-        assert notice.title == "Copied to the terminal clipboard"
-        assert app.clipboard == url  # what OSC 52 sent
+        title = await copy_swift4d_link(pilot, app, "swift4d")
+        assert title == "Copied to the terminal clipboard"
+        assert app.clipboard == SWIFT4D_CODE  # what OSC 52 sent
         assert app.is_running
 
 
@@ -119,18 +126,11 @@ async def test_copy_into_a_real_x_clipboard(
         reset_pyperclip()
         app = app_factory(seeded_store)
         async with app.run_test(size=(120, 40)) as pilot:
-            await ready(pilot)
-            await pilot.press("slash")
-            await type_text(pilot, "gausian splating")
-            await wait_for(pilot, lambda: app.paper_list.rows[0].paper.title.startswith("Swift4D"))
-            await pilot.press("escape", "c")
-            url = "https://github.com/WuJH2001/swift4d"
-            await wait_for(pilot, lambda: any(url in n.message for n in app._notifications), tries=400)
-            notice = next(n for n in app._notifications if url in n.message)
-            assert notice.title == "Copied to the system clipboard"
+            title = await copy_swift4d_link(pilot, app, "gausian splating")
+            assert title == "Copied to the system clipboard"
         pasted = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True,
                                 env={**os.environ, "DISPLAY": display}, timeout=10)
-        assert pasted.stdout == url
+        assert pasted.stdout == SWIFT4D_CODE
     reset_pyperclip()
 
 
