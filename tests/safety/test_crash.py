@@ -72,7 +72,11 @@ def test_sigkill_never_loses_an_acknowledged_change(
         if proc.poll() is None:
             kills_mid_run += 1
         proc.send_signal(signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
+        # Read through the same text stream as the "ready" line: communicate() would read
+        # the raw pipe and miss lines that readline() already buffered.
+        out = proc.stdout.read()
+        err = proc.stderr.read() if proc.stderr is not None else ""
+        proc.wait(timeout=30)
         assert proc.returncode in (0, -signal.SIGKILL), err
         done = acknowledged("ready\n" + out)
         assert done == list(range(next_number, next_number + len(done)))
