@@ -28,6 +28,7 @@ _WORD_SPAN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 IS_VALUES = ("unread", "read", "reading", "to-read", "starred")
 HAS_VALUES = ("code", "note", "tags", "link", "project", "abstract")
 FIELDS = ("is", "has", "tag", "year", "author")
+WORD_SHARE = 0.5  # a paper must match half the words of a query of three or more
 
 
 @dataclass(slots=True)
@@ -174,7 +175,7 @@ def run(query: Query, index: SearchIndex, entries: Sequence[Entry] | dict[str, E
     """Papers that satisfy ``query``: ranked by the fuzzy words, else in store order."""
     by_id = entries if isinstance(entries, dict) else {e.id: e for e in entries}
     if query.words:
-        candidates: Iterable[Hit] = index.search(" ".join(query.words))
+        candidates: Iterable[Hit] = index.search(" ".join(query.words), min_share=WORD_SHARE)
     else:
         candidates = (Hit(pid, 0.0) for pid in by_id)
     return [hit for hit in candidates if hit.id in by_id and query.accepts(by_id[hit.id])]

@@ -460,19 +460,30 @@ class SearchIndex:
             best[list(self._removed)] = 0.0
         return best
 
-    def scores(self, query: str) -> Floats | None:
-        """A score per paper (0 for no match); None for a query with no words."""
+    def scores(self, query: str, *, min_share: float = 0.0) -> Floats | None:
+        """A score per paper (0 for no match); None for a query with no words.
+
+        With ``min_share``, a query of three words or more only matches papers
+        that match at least that share of its words: a long query typed in the
+        search box should narrow the list, not list every paper that shares one
+        common word with it. A "more like this" query keeps the default.
+        """
         words = query_words(query)
         if not words:
             return None
         total = np.zeros(len(self.ids), dtype=np.float32)
+        matched = np.zeros(len(self.ids), dtype=np.int16)
         for word in words:
-            total += self.word_scores(word)
+            word_scores = self.word_scores(word)
+            total += word_scores
+            matched += word_scores > 0
+        if min_share > 0 and len(words) >= 3:
+            total[matched < math.ceil(min_share * len(words))] = 0
         return total
 
-    def rank(self, query: str, limit: int | None = None) -> tuple[Ints, Floats]:
+    def rank(self, query: str, limit: int | None = None, *, min_share: float = 0.0) -> tuple[Ints, Floats]:
         """Positions of the matching papers, best first, and their scores; ties keep store order."""
-        scores = self.scores(query)
+        scores = self.scores(query, min_share=min_share)
         if scores is None:
             keep = np.ones(len(self.ids), dtype=bool)
             keep[list(self._removed)] = False
@@ -490,9 +501,9 @@ class SearchIndex:
             order = order[:limit]
         return order, scores[order]
 
-    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+    def search(self, query: str, limit: int | None = None, *, min_share: float = 0.0) -> list[Hit]:
         """Papers matching ``query``, best first; an empty query matches all, in order."""
-        order, scores = self.rank(query, limit)
+        order, scores = self.rank(query, limit, min_share=min_share)
         ids = self.ids
         with _no_gc():  # a broad query makes 100k small tuples: no reason to scan the heap meanwhile
             return [Hit(ids[i], s) for i, s in zip(order.tolist(), scores.tolist(), strict=True)]

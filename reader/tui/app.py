@@ -223,7 +223,7 @@ class ReaderApp(App[None]):
             self.call_from_thread(self._apply_rows, generation, text, None, terms, ["indexing…"])
             return
         if parsed.words and self.index is not None:
-            positions, _ = self.index.rank(" ".join(parsed.words))
+            positions, _ = self.index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE)
             ranked: Iterable[Entry] = (entries[i] for i in self.index.ids_at(positions) if i in entries)
             terms = query.highlight_terms(parsed, self.index)
         else:

@@ -80,3 +80,14 @@ def test_highlight_spans_cover_fuzzy_matches(seeded: Store) -> None:
     title = "Swift4D:Adaptive divide-and-conquer Gaussian Splatting for compact"
     spans = query.highlight_spans(title, terms)
     assert [title[a:b] for a, b in spans] == ["Gaussian", "Splatting"]
+
+
+def test_a_long_query_narrows_the_list(seeded: Store) -> None:
+    found, _ = ask(seeded, "mixture of experts training system")
+    assert found[0].paper.title.startswith("SE-MoE")
+    stems = ("mixtu", "exper", "train", "syste")
+    for entry in found:
+        text = (entry.paper.title + " " + entry.paper.abstract).lower()
+        assert sum(stem in text for stem in stems) >= 2, entry.paper.title
+    with_training = [e for e in seeded.entries() if "train" in (e.paper.title + e.paper.abstract).lower()]
+    assert len(found) < len(with_training)
