@@ -402,7 +402,10 @@ class ReaderApp(App[None]):
     def _link_to(self, verb: str) -> str | None:
         """The current paper's code link (else its first link), or None after saying so."""
         entry = self.paper_list.current
-        link = entry.paper.best_link if entry else None
+        if entry is None:
+            self._say("No paper here.", severity="warning")
+            return None
+        link = entry.paper.best_link
         if link is None:
             self._say(f"This paper has no link to {verb}.", severity="warning")
             return None
