@@ -108,6 +108,7 @@ class ReaderApp(App[None]):
         self.query_errors: list[str] = []
         self.is_loading = True
         self.exporting = 0  # exports running: the status line says so
+        self._unread = self._starred = 0
         self._generation = 0
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         if demo:
@@ -186,12 +187,19 @@ class ReaderApp(App[None]):
 
     def _loaded(self, entries: list[Entry], partial: bool = False) -> None:
         self.entries = {entry.id: entry for entry in entries}
+        self._recount()
         self.is_loading = partial
         self._refresh_rows()
 
     def _indexed(self, index: SearchIndex) -> None:
         self.index = index
         self._refresh_rows()
+
+    def _recount(self) -> None:
+        """Unread and starred counts for the status line, kept up to date by ``_took``."""
+        every = self.entries.values()
+        self._unread = sum(1 for e in every if not e.state.read)
+        self._starred = sum(1 for e in every if e.state.starred)
 
     def _check_disk(self) -> None:
         if not self.is_loading and self.store.changed_on_disk():
@@ -274,12 +282,9 @@ class ReaderApp(App[None]):
         if self.is_loading and not self.entries:
             status.update(Text("loading the store…"))
             return
-        every = self.entries.values()
-        unread = sum(1 for e in every if not e.state.read)
-        starred = sum(1 for e in every if e.state.starred)
         text = Text()
         text.append(f"{len(self.paper_list.rows)} shown / {len(self.entries)}", style="bold")
-        text.append(f" · {unread} unread · {starred} starred · filter: {self.filter_name}")
+        text.append(f" · {self._unread} unread · {self._starred} starred · filter: {self.filter_name}")
         if self.sort_key != "added":
             text.append(f" · sort: {self.sort_key}")
         if self.query_text.strip():
@@ -331,6 +336,9 @@ class ReaderApp(App[None]):
         for entry in updated:
             old = self.entries.get(entry.id)
             self.entries[entry.id] = entry
+            if old is not None:
+                self._unread += int(not entry.state.read) - int(not old.state.read)
+                self._starred += int(entry.state.starred) - int(old.state.starred)
             self.paper_list.replace(entry)
             if self.index is not None and old is not None and (old.state.note, old.state.tags) != (
                 entry.state.note,
@@ -525,6 +533,7 @@ class ReaderApp(App[None]):
 
     def _reload_after_change(self) -> None:
         self.entries = {e.id: e for e in self.store.entries()}
+        self._recount()
         if self.index is not None:
             self.index = SearchIndex.load_or_build(list(self.entries.values()), self.store.path)
         self._refresh_rows()

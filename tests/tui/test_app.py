@@ -131,16 +131,20 @@ async def test_undo_and_delete(seeded_store: Store, app_factory: Callable[[Store
         assert first is not None
         await pilot.press("s")
         assert Store(seeded_store.path).entry(first.id).state.starred
+        assert "1 starred" in status_text(app)
         await pilot.press("u")
         assert not Store(seeded_store.path).entry(first.id).state.starred
+        assert "0 starred" in status_text(app)
         await pilot.press("d")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("y")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 99)
         assert Store(seeded_store.path).count() == 99
+        assert "99 unread" in status_text(app)
         await pilot.press("u")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 100)
         assert Store(seeded_store.path).count() == 100
+        assert "100 unread" in status_text(app)
 
 
 async def test_bulk_select_marks_all_selected(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
