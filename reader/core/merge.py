@@ -8,8 +8,8 @@ which lives in another table altogether.
 
 from __future__ import annotations
 
-from collections import ChainMap, Counter
-from collections.abc import Container, Iterable
+from collections import Counter
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +63,7 @@ class ImportPlan:
 class _Index:
     """Find a stored paper by arXiv id or by normalised title."""
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: Mapping[str, dict[str, Any]]) -> None:
         self.arxiv_of: dict[str, str | None] = {}
         self.by_arxiv: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
@@ -86,6 +86,16 @@ class _Index:
         if found and paper.arxiv_id and self.arxiv_of.get(found) not in (None, paper.arxiv_id):
             return None  # two papers that share a title but not an arXiv id stay two
         return found
+
+
+class _Taken:
+    """Ids in use: those planned so far and those stored, without copying either."""
+
+    def __init__(self, *groups: Container[str]) -> None:
+        self.groups = groups
+
+    def __contains__(self, paper_id: object) -> bool:
+        return any(paper_id in group for group in self.groups)
 
 
 def new_id(paper: ParsedPaper, taken: Container[str]) -> str:
@@ -159,9 +169,20 @@ def merge_record(old: dict[str, Any], paper: ParsedPaper, source: str, now: str)
     return merged, filled
 
 
-def plan_import(existing: Records, batches: Iterable[tuple[str, str, Iterable[ParsedPaper]]], now: str) -> ImportPlan:
-    """Decide what each parsed paper becomes; ``existing`` is not modified."""
-    index = _Index(existing)
+def plan_import(
+    existing: Mapping[str, dict[str, Any]],
+    batches: Iterable[tuple[str, str, Iterable[ParsedPaper]]],
+    now: str,
+    *,
+    findable: Mapping[str, dict[str, Any]] | None = None,
+) -> ImportPlan:
+    """Decide what each parsed paper becomes; ``existing`` is not modified.
+
+    ``findable`` holds the same papers with at least their titles, arXiv ids
+    and stub flags, when that is cheaper to go through than ``existing``
+    (whose records the store may read from disk one by one).
+    """
+    index = _Index(existing if findable is None else findable)
     records: Records = {}
     summaries: list[FileSummary] = []
     for source, fmt, papers in batches:
@@ -170,7 +191,7 @@ def plan_import(existing: Records, batches: Iterable[tuple[str, str, Iterable[Pa
         for paper in papers:
             paper_id = index.find(paper)
             if paper_id is None:
-                paper_id = new_id(paper, ChainMap(records, existing))
+                paper_id = new_id(paper, _Taken(records, existing))
                 records[paper_id] = new_record(paper, source, now)
                 index.add(paper_id, records[paper_id])
                 created_here.add(paper_id)
