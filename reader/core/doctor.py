@@ -8,6 +8,7 @@ a recent note) before it replaces them with a backup's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from reader.core.paths import backup_dir_for, lock_path_for, resolve_store_locat
 from reader.core.storage import Tables, load_tables, write_atomically
 from reader.core.store import (
     LOCK_TIMEOUT,
+    SCHEMA_VERSION,
     damage_hint,
     list_backups,
     make_backup,
@@ -69,7 +71,10 @@ class Report:
         self.findings.append(Finding(level, message, path))
 
 
-def _load(path: Path, kind: str, report: Report) -> dict[str, dict[str, Any]] | None:
+Records = Mapping[str, dict[str, Any]]
+
+
+def _load(path: Path, kind: str, report: Report) -> Records | None:
     """The records of one store file, or None after reporting why they cannot be read."""
     if not path.exists():
         report.add("ok", "not created yet (nothing saved in it so far)", path)
@@ -84,14 +89,29 @@ def _load(path: Path, kind: str, report: Report) -> dict[str, dict[str, Any]] | 
         report.add("problem", exc.detail.removesuffix("; "), path)
         return None
     records = data.get(kind, {})
-    note = "" if version == 1 else f" (schema {version}: upgraded with a backup when next opened)"
+    if kind == "papers":
+        _check_abstracts(data.get("abstracts", {}), records, report, path)
+    note = "" if version == SCHEMA_VERSION else f" (schema {version}: upgraded with a backup when next opened)"
     report.add("ok", f"{len(records)} {'papers' if kind == 'papers' else 'reading states'}, "
                f"schema {version}{note}", path)
     return records
 
 
-def _check_records(papers: dict[str, dict[str, Any]], states: dict[str, dict[str, Any]],
-                   report: Report, path: Path) -> None:
+def _check_abstracts(abstracts: Records, papers: Records, report: Report, path: Path) -> None:
+    """Each abstract is text and belongs to a paper (the papers file keeps them in a table apart)."""
+    fields = ("abstract", "abstract_raw")
+    bad = [pid for pid, record in abstracts.items()
+           if not all(isinstance(record.get(name, ""), str) for name in fields)]
+    if bad:
+        report.add("problem", f"{len(bad)} abstracts cannot be read: {', '.join(bad[:5])}", path)
+    orphans = sorted(set(abstracts) - set(papers))
+    if orphans:
+        shown = ", ".join(orphans[:5]) + (", ..." if len(orphans) > 5 else "")
+        report.add("warning", f"{len(orphans)} abstracts belong to no paper ({shown}); "
+                   "dropped the next time papers are imported or deleted", path)
+
+
+def _check_records(papers: Records, states: Records, report: Report, path: Path) -> None:
     bad = []
     for pid, record in papers.items():
         try:

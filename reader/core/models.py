@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from reader.core.errors import ReaderError
 
 LinkKind = Literal["code", "project", "other"]
 STATUSES = ("to-read", "reading", "read")
@@ -69,14 +72,71 @@ def compact_record(record: dict[str, Any]) -> dict[str, Any]:
     return compact
 
 
+class Abstract:
+    """A paper's abstract: as shown, and ``raw`` as imported (LaTeX and all)."""
+
+    __slots__ = ("_raw", "_text")
+
+    def __init__(self, text: str = "", raw: str | None = None) -> None:
+        self._text = text
+        self._raw = text if raw is None else raw
+
+    def read(self) -> tuple[str, str]:
+        """The text and the raw text."""
+        return self._text, self._raw
+
+    @property
+    def present(self) -> bool:
+        return bool(self._text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Abstract) and self.read() == other.read()
+
+    def __hash__(self) -> int:
+        return hash(self.read())
+
+    def __repr__(self) -> str:
+        text = self.read()[0]
+        return f"{type(self).__name__}({text[:40]!r}{'...' if len(text) > 40 else ''})"
+
+
+NO_ABSTRACT = Abstract()
+
+
+class StoredAbstract(Abstract):
+    """An abstract left in the store's file: read each time it is asked for, never kept.
+
+    Abstracts are most of a library's bytes; a hundred thousand papers can be
+    listed, searched and sorted without one of them in memory.
+    """
+
+    __slots__ = ("_key", "_table")
+
+    def __init__(self, table: Mapping[str, dict[str, Any]], key: str) -> None:
+        self._table = table
+        self._key = key
+
+    def read(self) -> tuple[str, str]:
+        try:
+            record = self._table[self._key]
+        except ReaderError as exc:
+            shown = f"(abstract unreadable: {exc.detail})"
+            return shown, shown
+        text = record.get("abstract", "")
+        return text, record.get("abstract_raw", text)
+
+    @property
+    def present(self) -> bool:
+        return True  # only a paper with an abstract has a record in the table
+
+
 @dataclass(frozen=True, slots=True)
 class Paper:
     """A paper in the store: what was imported, never what the user wrote."""
 
     id: str
     title: str
-    abstract: str = ""
-    abstract_raw: str = ""
+    text: Abstract = NO_ABSTRACT
     links: tuple[Link, ...] = ()
     arxiv_id: str | None = None
     authors: tuple[str, ...] = ()
@@ -90,6 +150,19 @@ class Paper:
     stub: bool = False
 
     @property
+    def abstract(self) -> str:
+        return self.text.read()[0]
+
+    @property
+    def abstract_raw(self) -> str:
+        return self.text.read()[1]
+
+    @property
+    def has_abstract(self) -> bool:
+        """Whether there is an abstract, without reading it from the store."""
+        return self.text.present
+
+    @property
     def code_link(self) -> Link | None:
         return next((link for link in self.links if link.kind == "code"), None)
 
@@ -99,12 +172,13 @@ class Paper:
         return self.code_link or (self.links[0] if self.links else None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The stored record: only what is set (see ``compact_record``)."""
+        """The whole record, abstract included: only what is set (see ``compact_record``)."""
+        abstract, raw = self.text.read()
         return compact_record(
             {
                 "title": self.title,
-                "abstract": self.abstract,
-                "abstract_raw": self.abstract_raw,
+                "abstract": abstract,
+                "abstract_raw": raw,
                 "links": [link.to_dict() for link in self.links],
                 "arxiv_id": self.arxiv_id,
                 "authors": list(self.authors),
@@ -120,10 +194,17 @@ class Paper:
         )
 
     @classmethod
-    def from_dict(cls, paper_id: str, data: dict[str, Any]) -> Paper:
-        """A paper from its stored record; fields the record leaves out take their defaults."""
+    def from_dict(cls, paper_id: str, data: dict[str, Any], text: Abstract | None = None) -> Paper:
+        """A paper from its stored record; fields the record leaves out take their defaults.
+
+        ``text`` is the abstract when the store keeps it apart from the record.
+        """
+        if text is None:
+            text = Abstract(data["abstract"], data.get("abstract_raw")) if data.get("abstract") else NO_ABSTRACT
         if "title" in data and data.keys() <= _SIMPLE_KEYS:  # the common case, 3x faster
             fields = dict(data)
+            for name in _ABSTRACT_KEYS:
+                fields.pop(name, None)
             for name in _LIST_KEYS:
                 if name in fields:
                     fields[name] = tuple(fields[name])
@@ -131,14 +212,11 @@ class Paper:
                 fields["links"] = tuple(Link.from_dict(link) for link in data["links"])
             if "stub" in fields:
                 fields["stub"] = bool(fields["stub"])
-            if "abstract_raw" not in fields:
-                fields["abstract_raw"] = fields.get("abstract", "")
-            return cls(id=paper_id, **fields)
+            return cls(id=paper_id, text=text, **fields)
         return cls(
             id=paper_id,
             title=data.get("title", ""),
-            abstract=data.get("abstract", ""),
-            abstract_raw=data.get("abstract_raw", data.get("abstract", "")),
+            text=text,
             links=tuple(Link.from_dict(link) for link in data.get("links", ())),
             arxiv_id=data.get("arxiv_id"),
             authors=tuple(data.get("authors", ())),
@@ -155,6 +233,7 @@ class Paper:
 
 # Record keys that map one to one onto Paper fields (lists become tuples).
 _LIST_KEYS = ("authors", "keywords", "sources")
+_ABSTRACT_KEYS = ("abstract", "abstract_raw")
 _SIMPLE_KEYS = frozenset(
     {"title", "abstract", "abstract_raw", "links", "arxiv_id", "published", "listing_date", "upvotes", "stars",
      "added_at", "stub", *_LIST_KEYS}

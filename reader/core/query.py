@@ -95,7 +95,7 @@ def _has(value: str) -> Predicate | None:
         "tags": lambda e: bool(e.state.tags),
         "link": lambda e: bool(e.paper.links),
         "project": lambda e: any(link.kind == "project" for link in e.paper.links),
-        "abstract": lambda e: bool(e.paper.abstract),
+        "abstract": lambda e: e.paper.has_abstract,
     }
     return checks.get(value)
 

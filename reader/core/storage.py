@@ -20,7 +20,10 @@ import gc
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+import weakref
+from array import array
+from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,7 +34,7 @@ from reader.core.errors import StoreError
 
 TEMP_PREFIX = ".reader-tmp-"
 
-Tables = dict[str, dict[str, Any]]
+Tables = dict[str, Mapping[str, Any]]
 
 
 def temp_prefix(path: Path) -> str:
@@ -56,7 +59,7 @@ def write_target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
+def write_atomically(path: Path, payload: bytes | Iterable[bytes]) -> None:
     """Replace ``path`` with ``payload`` so a crash leaves the old or the new file, whole."""
     path = write_target(path)
     try:
@@ -67,7 +70,10 @@ def write_atomically(path: Path, payload: bytes) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                handle.writelines(payload)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:  # keep the permissions the user gave the file
@@ -116,22 +122,91 @@ def gc_paused() -> Iterator[None]:
 
 
 def dump_tables(data: Tables) -> bytes:
-    """The store as JSON with one record per line.
+    """The store as JSON with one record per line (see ``dump_lines``), as one piece."""
+    return b"".join(dump_lines(data))
+
+
+def dump_lines(data: Tables) -> Iterator[bytes]:
+    """The store as JSON with one record per line, a line at a time.
 
     Still plain JSON that any tool (and TinyDB) reads, but it can also be read
     one record at a time (``parse_lines``): a 100k-paper file then never sits
-    in memory as bytes and as a parse tree beside the records.
+    in memory as bytes and as a parse tree beside the records. Written a line
+    at a time, it never sits in memory whole on the way out either.
     """
-    lines = [b"{"]
+    yield b"{\n"
     for number, (name, table) in enumerate(data.items()):
-        lines.append(orjson.dumps(name) + b":{")
-        records = [orjson.dumps(key) + b":" + orjson.dumps(record) + b"," for key, record in table.items()]
-        if records:
-            records[-1] = records[-1][:-1]
-        lines += records
-        lines.append(b"}," if number < len(data) - 1 else b"}")
-    lines.append(b"}")
-    return b"\n".join(lines) + b"\n"
+        yield orjson.dumps(name) + b":{\n"
+        pairs = table.kept() if isinstance(table, StoredTable) else table.items()
+        previous = b""
+        for key, record in pairs:
+            if previous:
+                yield previous + b",\n"
+            body = record.raw() if isinstance(record, Kept) else orjson.dumps(record)
+            previous = orjson.dumps(key) + b":" + body
+        if previous:
+            yield previous + b"\n"
+        yield b"},\n" if number < len(data) - 1 else b"}\n"
+    yield b"}\n"
+
+
+class StoredTable(Mapping[str, dict[str, Any]]):
+    """A table left in its file: where each record's line is, read when a record is asked for.
+
+    The papers file keeps its abstracts in such a table. They are most of its
+    bytes but are only ever shown one at a time, so opening a store skips
+    parsing them and keeps none in memory. The table holds its own handle on
+    the file it was read from: a later atomic replace of the store makes a new
+    file, and this one keeps reading the snapshot it was made from.
+    """
+
+    def __init__(self, fd: int, keys: dict[str, int], offsets: array[int], lengths: array[int]) -> None:
+        self._fd = fd
+        self._keys = keys
+        self._offsets = offsets
+        self._lengths = lengths
+        weakref.finalize(self, os.close, fd)
+
+    def raw(self, key: str) -> bytes:
+        """A record's JSON text as it is in the file."""
+        position = self._keys[key]
+        try:
+            return os.pread(self._fd, self._lengths[position], self._offsets[position])
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc.strerror or exc}") from None
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        try:
+            record = orjson.loads(self.raw(key))
+        except orjson.JSONDecodeError:
+            record = None
+        if not isinstance(record, dict):
+            raise StoreError(f"damaged store: the record {key!r} is not valid JSON; run 'reader doctor'")
+        return record
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def kept(self) -> Iterator[tuple[str, Kept]]:
+        """Every record, to be written again as it is."""
+        return ((key, Kept(self, key)) for key in self._keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A record of a stored table that a rewrite copies as it is: read while writing, never parsed."""
+
+    table: StoredTable
+    key: str
+
+    def raw(self) -> bytes:
+        return self.table.raw(self.key)
 
 
 class _NotLines(Exception):
@@ -159,36 +234,91 @@ def _records(lines: list[bytes]) -> dict[str, Any]:
     return parsed
 
 
-def parse_lines(handle: BinaryIO) -> Tables | None:
+def parse_lines(handle: BinaryIO, stored: Collection[str] = ()) -> Tables | None:
     """Read a file ``dump_tables`` wrote, a few thousand lines at a time; None for any other layout.
 
     Every piece goes through orjson and the layout is checked strictly
     (brackets, commas, nothing after the end), so a damaged file is never
     half-read here: it returns None and the whole-file parse reports it.
+    Tables named in ``stored`` are not parsed: each of their lines is checked
+    to be one record and they come back as ``StoredTable``s.
     """
     try:
-        return _parse_lines(handle)
+        return _parse_lines(handle, stored)
     except (_NotLines, orjson.JSONDecodeError):
         return None
 
 
-def _parse_lines(handle: BinaryIO) -> Tables:
-    if handle.readline() != b"{\n":
+class _Spans:
+    """Where each record of a stored table sits in the file, found while its lines go by."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, int] = {}
+        self.offsets: array[int] = array("q")
+        self.lengths: array[int] = array("q")
+
+    def add(self, line: bytes, start: int) -> None:
+        """One ``"key":{...}`` line (its comma already removed) that starts at byte ``start``."""
+        end = line.find(b'"', 1)
+        if line[:1] != b'"' or line[end : end + 3] != b'":{' or not line.endswith(b"}"):
+            raise _NotLines
+        key_bytes = line[1:end]
+        if b"\\" in key_bytes:
+            raise _NotLines  # an escaped key: rare enough to leave to the whole-file parse
+        key = key_bytes.decode()
+        if key in self.keys:
+            raise _NotLines
+        self.keys[key] = len(self.offsets)
+        self.offsets.append(start + end + 2)
+        self.lengths.append(len(line) - end - 2)
+
+    def table(self, handle: BinaryIO) -> StoredTable:
+        return StoredTable(os.dup(handle.fileno()), self.keys, self.offsets, self.lengths)
+
+
+def _parse_lines(handle: BinaryIO, stored: Collection[str]) -> Tables:
+    first = handle.readline()
+    if first != b"{\n":
         raise _NotLines
     data: Tables = {}
     table: dict[str, Any] | None = None
+    spans: _Spans | None = None
     more_tables = True
     pending: list[bytes] = []
     comma = False  # the records parsed so far in this table ended with a comma
+    position = len(first)
+    name = ""
     for raw in handle:
+        start = position
+        position += len(raw)
         line = raw[:-1] if raw.endswith(b"\n") else raw
+        if spans is not None:
+            if line in _CLOSE:
+                if comma:
+                    raise _NotLines  # a comma before the closing bracket
+                data[name] = spans.table(handle)
+                spans = None
+                more_tables = line == b"},"
+                continue
+            if spans.keys and not comma:
+                raise _NotLines  # two records without a comma between them
+            comma = line.endswith(b",")
+            spans.add(line[:-1] if comma else line, start)
+            continue
         if table is None:
             if line == b"}" and not more_tables and not handle.read(1):
                 return data
             if not more_tables:
                 raise _NotLines
-            table = data[_table_name(line)] = {}
+            name = _table_name(line)
+            if name in data:
+                raise _NotLines
             comma = False
+            if name in stored:
+                spans = _Spans()
+                continue
+            table = {}
+            data[name] = table
         elif line in _CLOSE:
             if comma and not pending:
                 raise _NotLines  # a comma before the closing bracket
@@ -214,13 +344,16 @@ def _parse_lines(handle: BinaryIO) -> Tables:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: orjson, atomic replace, read cache keyed by the file's identity."""
 
-    def __init__(self, path: str | Path, hint: str = "", **_: Any) -> None:
+    def __init__(self, path: str | Path, hint: str = "", stored: Collection[str] = (), **_: Any) -> None:
         self.path = Path(path)
         self.hint = hint
+        self.stored = stored  # tables left in the file until a record is asked for (see StoredTable)
         self._cache: Tables | None = None
         self._signature: tuple[int, int, int, int] | None = None
 
-    def read(self) -> Tables | None:
+    # A stored table is a read-only Mapping, not the dict TinyDB's Table API
+    # would mutate: only ``Store`` reads and writes these files.
+    def read(self) -> Tables | None:  # type: ignore[override]
         try:
             stat_result = self.path.stat()
         except FileNotFoundError:
@@ -239,7 +372,7 @@ class AtomicJSONStorage(Storage):
         """The file's tables: a record at a time when it has that layout, else whole."""
         try:
             with self.path.open("rb") as handle, gc_paused():
-                data = parse_lines(handle)
+                data = parse_lines(handle, self.stored)
                 if data is None:
                     handle.seek(0)
                     return load_tables(self.path, handle.read(), self.hint)
@@ -247,12 +380,11 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"cannot read the store: {exc.strerror or exc}", path=self.path) from None
         return data
 
-    def write(self, data: Tables) -> None:
+    def write(self, data: Tables) -> None:  # type: ignore[override]
         try:
-            payload = dump_tables(data)
             if self.path.exists() and not os.access(self.path, os.W_OK):
                 raise PermissionError(13, "the store file is read-only")
-            write_atomically(self.path, payload)
+            write_atomically(self.path, dump_lines(data))
             signature = _signature(self.path.stat())
         except BaseException as exc:
             # TinyDB mutated the cached dict before calling us: forget it so
@@ -264,7 +396,8 @@ class AtomicJSONStorage(Storage):
                     f"change not saved: {reason}; the store on disk is unchanged", path=self.path
                 ) from None
             raise
-        self._cache = data
+        # With stored tables, the next read takes them from the new file, not from what was handed in.
+        self._cache = None if self.stored else data
         self._signature = signature
 
     def changed_on_disk(self) -> bool:

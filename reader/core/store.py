@@ -6,6 +6,12 @@ the user did (read, starred, notes, tags), which is small and changes on
 every key press. Marking a paper read therefore rewrites a small file, not
 the whole library.
 
+In the papers file the abstracts sit in a table of their own
+(``abstracts``, after ``papers``). They are most of its bytes, and only ever
+shown one at a time, so opening the store leaves them in the file
+(``storage.StoredTable``) and a paper reads its abstract when asked
+(``models.StoredAbstract``).
+
 What is promised (``docs/your-data.md``), and how:
 - every change is one atomic replace of one file (``storage.py``), saved
   before the call returns, so an acknowledged change survives a crash;
@@ -23,7 +29,7 @@ import itertools
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,21 +43,31 @@ from tinydb.table import Table
 from reader.core.errors import NotFoundError, StoreError
 from reader.core.importers import ParsedFile
 from reader.core.merge import ImportPlan, plan_import
-from reader.core.models import Entry, Paper, ParsedPaper, ReadingState
+from reader.core.models import Abstract, Entry, Paper, ParsedPaper, ReadingState, StoredAbstract
 from reader.core.paths import (
     backup_dir_for,
     lock_path_for,
     resolve_store_location,
     state_path_for,
 )
-from reader.core.storage import AtomicJSONStorage, Tables, fsync_directory, gc_paused, temp_prefix
+from reader.core.storage import (
+    AtomicJSONStorage,
+    Kept,
+    StoredTable,
+    Tables,
+    fsync_directory,
+    gc_paused,
+    temp_prefix,
+)
 from reader.core.text import strip_control
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BACKUPS_KEPT = 5
 LOCK_TIMEOUT = 15.0
 
 _PAPERS = "papers"
+_ABSTRACTS = "abstracts"
+_ABSTRACT_FIELDS = ("abstract", "abstract_raw")
 _STATE = "state"
 _META = "_meta"
 _PARTIAL = ".partial"
@@ -123,13 +139,31 @@ def damage_hint(path: Path) -> str:
 
 # -- schema -------------------------------------------------------------------
 
+def split_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A whole paper record as the papers file keeps it: the record, and its abstract apart (or None)."""
+    main = {key: value for key, value in record.items() if key not in _ABSTRACT_FIELDS}
+    abstract = {key: record[key] for key in _ABSTRACT_FIELDS if record.get(key)}
+    return main, abstract or None
+
+
+def _abstracts_apart(data: Tables) -> Tables:
+    """Schema 2: abstracts move out of the paper records into a table of their own."""
+    papers: dict[str, dict[str, Any]] = {}
+    abstracts: dict[str, dict[str, Any]] = {}
+    for pid, record in data.get(_PAPERS, {}).items():
+        papers[pid], abstract = split_record(record)
+        if abstract:
+            abstracts[pid] = abstract
+    return {**data, _PAPERS: papers, _ABSTRACTS: abstracts}
+
+
 # Steps that bring a file from version N to N + 1, per kind of file. Version 0
 # is a file written before the schema record existed: the tables already had
-# today's shape, so the step only has to add the stamp (done by the caller).
+# version 1's shape, so the step only has to add the stamp (done by the caller).
 Migration = Callable[[Tables], Tables]
 MIGRATIONS: dict[str, dict[int, Migration]] = {
-    _PAPERS: {0: lambda data: data},
-    _STATE: {0: lambda data: data},
+    _PAPERS: {0: lambda data: data, 1: _abstracts_apart},
+    _STATE: {0: lambda data: data, 1: lambda data: data},
 }
 
 
@@ -137,7 +171,7 @@ def schema_version(data: Tables, kind: str, path: Path, hint: str) -> int:
     """The schema version of a parsed file, or ``StoreError`` if it is not ours to read."""
     info = data.get(_META, {}).get("schema")
     if info is None:
-        foreign = sorted(name for name in data if name not in (_META, kind))
+        foreign = sorted(name for name in data if name not in (_META, kind, _ABSTRACTS))
         if foreign:
             shown = ", ".join(repr(name) for name in foreign[:3])
             raise StoreError(f"not a reader {kind} file (tables {shown}, no schema record); {hint}", path=path)
@@ -276,6 +310,34 @@ class _Counted:
             self.progress(self.total, self.total)
 
 
+def _abstract(abstracts: Mapping[str, dict[str, Any]], paper_id: str) -> Abstract | None:
+    """Where a paper's abstract is read from; None when it has none (or it sits in its record)."""
+    return StoredAbstract(abstracts, paper_id) if paper_id in abstracts else None
+
+
+class _WholeRecords(Mapping[str, dict[str, Any]]):
+    """Paper records joined with their abstracts, each read from the file when asked for."""
+
+    def __init__(self, papers: Mapping[str, dict[str, Any]], abstracts: Mapping[str, dict[str, Any]]) -> None:
+        self.papers = papers
+        self.abstracts = abstracts
+
+    def __getitem__(self, paper_id: str) -> dict[str, Any]:
+        record = self.papers[paper_id]
+        if paper_id in self.abstracts:
+            return {**record, **self.abstracts[paper_id]}
+        return record
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self.papers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.papers)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+
 class Store:
     """Papers and reading state on disk; safe to share between processes.
 
@@ -290,7 +352,7 @@ class Store:
         self.lock_path = lock_path_for(self.path)
         self.backup_dir = backup_dir_for(self.path)
         self.hint = damage_hint(self.path)
-        self._papers_db = _KeyedTinyDB(self.path, storage=AtomicJSONStorage, hint=self.hint)
+        self._papers_db = _KeyedTinyDB(self.path, storage=AtomicJSONStorage, hint=self.hint, stored=(_ABSTRACTS,))
         self._state_db = _KeyedTinyDB(self.state_path, storage=AtomicJSONStorage, hint=self.hint)
         self._lock = filelock.FileLock(self.lock_path, timeout=LOCK_TIMEOUT)
         self._thread_lock = threading.RLock()
@@ -388,19 +450,27 @@ class Store:
 
     # -- reading ------------------------------------------------------------
 
-    def _papers_raw(self) -> dict[str, dict[str, Any]]:
+    def _papers_raw(self) -> Mapping[str, dict[str, Any]]:
         data = self._papers.read() or {}
         return data.get(_PAPERS, {})
 
-    def _states_raw(self) -> dict[str, dict[str, Any]]:
+    def _abstracts_raw(self) -> Mapping[str, dict[str, Any]]:
+        data = self._papers.read() or {}
+        return data.get(_ABSTRACTS, {})
+
+    def _states_raw(self) -> Mapping[str, dict[str, Any]]:
         data = self._states.read() or {}
         return data.get(_STATE, {})
+
+    def _records(self) -> _WholeRecords:
+        """The papers' whole records, abstracts read from the file only for those asked for."""
+        return _WholeRecords(self._papers_raw(), self._abstracts_raw())
 
     def entries(self) -> list[Entry]:
         """Every paper with its reading state, in the order they were added."""
         with self._thread_lock, gc_paused():
             papers = self._papers_raw()
-            return self._build(papers.items(), self._states_raw())
+            return self._build(papers.items(), self._abstracts_raw(), self._states_raw())
 
     def iter_entries(self, batch: int = 2000) -> Iterator[list[Entry]]:
         """``entries()`` in batches, all from one reading of the store.
@@ -411,18 +481,26 @@ class Store:
         """
         with self._thread_lock:
             papers = self._papers_raw()  # replaced, never mutated, by a write: a stable snapshot
+            abstracts = self._abstracts_raw()
             states = self._states_raw()
         items = iter(list(papers.items()))
         while chunk := list(itertools.islice(items, batch)):
             with gc_paused():
-                built = self._build(chunk, states)
+                built = self._build(chunk, abstracts, states)
             yield built
 
     @staticmethod
-    def _build(papers: Iterable[tuple[str, dict[str, Any]]], states: dict[str, dict[str, Any]]) -> list[Entry]:
+    def _build(
+        papers: Iterable[tuple[str, dict[str, Any]]],
+        abstracts: Mapping[str, dict[str, Any]],
+        states: Mapping[str, dict[str, Any]],
+    ) -> list[Entry]:
         unread = ReadingState()  # most papers have no state yet: they share one (it is immutable)
         return [
-            Entry(Paper.from_dict(pid, rec), ReadingState.from_dict(st) if (st := states.get(pid)) else unread)
+            Entry(
+                Paper.from_dict(pid, rec, _abstract(abstracts, pid)),
+                ReadingState.from_dict(st) if (st := states.get(pid)) else unread,
+            )
             for pid, rec in papers
         ]
 
@@ -436,7 +514,7 @@ class Store:
             if record is None:
                 raise NotFoundError(f"no paper with id {paper_id!r}")
             state = ReadingState.from_dict(self._states_raw().get(paper_id, {}))
-            return Entry(Paper.from_dict(paper_id, record), state)
+            return Entry(Paper.from_dict(paper_id, record, _abstract(self._abstracts_raw(), paper_id)), state)
 
     def resolve(self, token: str) -> str:
         """An id from a full id or an unambiguous prefix of one."""
@@ -482,7 +560,11 @@ class Store:
                 for pid in paper_ids
             }
             self._write(self._states, _STATE, {pid: st.to_dict() for pid, st in new_states.items()})
-            return [Entry(Paper.from_dict(pid, papers[pid]), state) for pid, state in new_states.items()]
+            abstracts = self._abstracts_raw()
+            return [
+                Entry(Paper.from_dict(pid, papers[pid], _abstract(abstracts, pid)), state)
+                for pid, state in new_states.items()
+            ]
 
     def _write(self, storage: AtomicJSONStorage, table: str, documents: dict[str, dict[str, Any]]) -> None:
         """One atomic write: the updated table and the schema stamp land together.
@@ -493,6 +575,28 @@ class Store:
         data = storage.read() or {}
         updated = {**data, table: {**data.get(table, {}), **documents}}
         storage.write(_stamped(updated, table))
+
+    def _write_papers(self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
+        """Add or replace whole paper records and drop ``removed``, in one atomic write.
+
+        The abstracts that did not change are copied from the old file as
+        they are, without being parsed or held in memory.
+        """
+        data = self._papers.read() or {}
+        gone = set(removed)
+        papers = {pid: record for pid, record in data.get(_PAPERS, {}).items() if pid not in gone}
+        changed: dict[str, dict[str, Any] | None] = {}
+        for pid, record in records.items():
+            papers[pid], changed[pid] = split_record(record)
+        old = data.get(_ABSTRACTS, {})
+        abstracts: dict[str, Any] = {}
+        for pid in papers:
+            if pid in changed:
+                if (new := changed[pid]) is not None:
+                    abstracts[pid] = new
+            elif pid in old:
+                abstracts[pid] = Kept(old, pid) if isinstance(old, StoredTable) else old[pid]
+        self._papers.write(_stamped({**data, _PAPERS: papers, _ABSTRACTS: abstracts}, _PAPERS))
 
     def set_state(self, paper_ids: Sequence[str], **changes: Any) -> list[Entry]:
         """Set fields of the reading state, keeping the read flag and status in step."""
@@ -539,8 +643,9 @@ class Store:
             if missing:
                 raise NotFoundError(f"no paper with id {missing[0]!r}")
             states = self._states_raw()
-            removed = [RemovedPaper(pid, dict(papers[pid]), states.get(pid)) for pid in paper_ids]
-            self._remove(self._papers, _PAPERS, paper_ids)
+            records = self._records()
+            removed = [RemovedPaper(pid, dict(records[pid]), states.get(pid)) for pid in paper_ids]
+            self._write_papers({}, removed=paper_ids)
             with_state = [pid for pid in paper_ids if pid in states]
             if with_state:
                 self._remove(self._states, _STATE, with_state)
@@ -557,7 +662,7 @@ class Store:
         with self.locked():
             self._papers.forget()
             self._states.forget()
-            self._write(self._papers, _PAPERS, {item.id: item.record for item in removed})
+            self._write_papers({item.id: item.record for item in removed})
             states = {item.id: item.state for item in removed if item.state is not None}
             if states:
                 self._write(self._states, _STATE, states)
@@ -579,13 +684,13 @@ class Store:
         batches = [(os.path.abspath(p.path), p.format, counted.each(p.papers)) for p in files]
         with self.locked(), gc_paused():
             self._papers.forget()
-            existing = self._papers_raw()
-            plan = plan_import(existing, batches, now_iso())
+            existing = self._records()
+            plan = plan_import(existing, batches, now_iso(), findable=existing.papers)
             if plan.records:
                 if backup and existing:
                     self.backup()
                 records = {pid: _clean(record) for pid, record in plan.records.items()}
-                self._write(self._papers, _PAPERS, records)
+                self._write_papers(records)
             counted.finish()
             return plan
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile
-from reader.core.models import Entry, Paper, ParsedPaper, ReadingState
+from reader.core.models import Abstract, Entry, Paper, ParsedPaper, ReadingState
 from reader.core.search import SearchIndex, cache_path_for, word_set, words_of
 from reader.core.store import Store
 
@@ -30,7 +30,7 @@ def seeded(store: Store, seed_page: Path) -> Store:
 
 
 def made_up(pid: str, title: str, abstract: str = "", note: str = "", tags: tuple[str, ...] = ()) -> Entry:
-    return Entry(Paper(id=pid, title=title, abstract=abstract), ReadingState(note=note, tags=tags))
+    return Entry(Paper(id=pid, title=title, text=Abstract(abstract)), ReadingState(note=note, tags=tags))
 
 
 def titles(entries: list[Entry], hits: list[str]) -> list[str]:

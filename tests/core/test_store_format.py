@@ -16,7 +16,7 @@ from tinydb.storages import JSONStorage
 
 from reader.core import storage
 from reader.core.importers import ParsedFile
-from reader.core.models import Link, Paper, ParsedPaper, compact_record
+from reader.core.models import Abstract, Link, Paper, ParsedPaper, compact_record
 from reader.core.store import Store
 
 
@@ -43,13 +43,16 @@ def test_records_keep_only_what_is_set(store: Store, store_path: Path) -> None:
         ParsedPaper(title="Cleaned", abstract="Cleaned text.", abstract_raw="Cleaned \\emph{text}."),
         ParsedPaper(title="Counted", upvotes=0, stars=0),
     ])
-    on_disk = orjson.loads(store_path.read_bytes())["papers"]
-    by_title = {record["title"]: record for record in on_disk.values()}
-    plain, cleaned, counted = by_title["Plain"], by_title["Cleaned"], by_title["Counted"]
-    assert set(plain) == {"title", "abstract", "sources", "added_at"}
-    assert cleaned["abstract_raw"] == "Cleaned \\emph{text}."
+    tables = orjson.loads(store_path.read_bytes())
+    ids = {record["title"]: pid for pid, record in tables["papers"].items()}
+    plain, cleaned, counted = (tables["papers"][ids[title]] for title in ("Plain", "Cleaned", "Counted"))
+    assert set(plain) == {"title", "sources", "added_at"}  # the abstract sits in its own table
+    assert tables["abstracts"][ids["Plain"]] == {"abstract": "Same text."}
+    assert tables["abstracts"][ids["Cleaned"]] == {
+        "abstract": "Cleaned text.", "abstract_raw": "Cleaned \\emph{text}."
+    }
     assert (counted["upvotes"], counted["stars"]) == (0, 0)
-    assert "abstract" not in counted
+    assert ids["Counted"] not in tables["abstracts"]
     by_title = {e.paper.title: e.paper for e in store.entries()}
     assert by_title["Plain"].abstract_raw == "Same text."  # the default fills in the abstract
     assert by_title["Counted"].upvotes == 0
@@ -58,7 +61,7 @@ def test_records_keep_only_what_is_set(store: Store, store_path: Path) -> None:
 
 def test_paper_to_dict_round_trips() -> None:
     paper = Paper(
-        id="p1", title="T", abstract="A", abstract_raw="A*", links=(Link("https://x.org", "project"),),
+        id="p1", title="T", text=Abstract("A", "A*"), links=(Link("https://x.org", "project"),),
         authors=("X",), upvotes=0, sources=("s",), added_at="2024-01-01T00:00:00+00:00", stub=True,
     )
     assert Paper.from_dict("p1", paper.to_dict()) == paper

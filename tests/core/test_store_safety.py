@@ -11,7 +11,7 @@ from reader.core import doctor, storage
 from reader.core.errors import StoreError
 from reader.core.importers import ParsedFile
 from reader.core.models import ParsedPaper
-from reader.core.store import BACKUPS_KEPT, KeyedTable, Store, _KeyedTinyDB
+from reader.core.store import BACKUPS_KEPT, SCHEMA_VERSION, KeyedTable, Store, _KeyedTinyDB
 
 
 def papers(*titles: str) -> list[ParsedFile]:
@@ -133,7 +133,7 @@ def test_the_store_records_its_schema(tmp_path: Path) -> None:
     store.import_files(papers("A made-up paper"))
     store.set_state([store.entries()[0].id], starred=True)
     store.close()
-    assert orjson.loads(db.read_bytes())["_meta"] == {"schema": {"version": 1, "kind": "papers"}}
+    assert orjson.loads(db.read_bytes())["_meta"] == {"schema": {"version": SCHEMA_VERSION, "kind": "papers"}}
     assert orjson.loads((tmp_path / "library.state.json").read_bytes())["_meta"] == {
-        "schema": {"version": 1, "kind": "state"}
+        "schema": {"version": SCHEMA_VERSION, "kind": "state"}
     }

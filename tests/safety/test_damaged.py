@@ -100,7 +100,11 @@ def test_an_older_store_is_upgraded_after_a_backup(tmp_path: Path, cli: Cli) -> 
     for name, kind in (("library.json", "papers"), ("library.state.json", "state")):
         data = orjson.loads((tmp_path / name).read_bytes())
         assert data["_meta"]["schema"] == {"version": SCHEMA_VERSION, "kind": kind}
-        assert data[kind] == orjson.loads(old[name])[kind]
+    upgraded = orjson.loads(db.read_bytes())
+    assert upgraded["papers"] == {"old-paper-1a2b": {"title": "An old made-up paper"}}
+    assert upgraded["abstracts"] == {"old-paper-1a2b": {"abstract": "Old."}}  # schema 2 keeps them apart
+    assert orjson.loads((tmp_path / "library.state.json").read_bytes())["state"] == states["state"]
+    assert record["abstract"] == "Old."
     [backup] = sorted((tmp_path / "library.json.backups").iterdir())
     assert snapshot(backup) == old  # the pre-upgrade files, byte for byte
 
