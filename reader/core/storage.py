@@ -22,8 +22,8 @@ import stat
 import tempfile
 import weakref
 from array import array
-from dataclasses import dataclass
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
