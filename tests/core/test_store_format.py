@@ -47,6 +47,7 @@ def test_records_keep_only_what_is_set(store: Store, store_path: Path) -> None:
     ids = {record["title"]: pid for pid, record in tables["papers"].items()}
     plain, cleaned, counted = (tables["papers"][ids[title]] for title in ("Plain", "Cleaned", "Counted"))
     assert set(plain) == {"title", "sources", "added_at"}  # the abstract sits in its own table
+    assert "abstract_raw" not in cleaned
     assert tables["abstracts"][ids["Plain"]] == {"abstract": "Same text."}
     assert tables["abstracts"][ids["Cleaned"]] == {
         "abstract": "Cleaned text.", "abstract_raw": "Cleaned \\emph{text}."
