@@ -8,6 +8,7 @@ and bare ``www.`` forms. One link a URL, in reading order.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from reader.core.models import Link, LinkKind
@@ -74,10 +75,45 @@ def find_links(text: str) -> tuple[Link, ...]:
     """Every distinct link in ``text``, cleaned and classified, in order."""
     if "://" not in text and "www." not in text.lower():  # what _URL needs: most abstracts have no link
         return ()
+    return _links(text, _url_matches(text) if text.isascii() else _URL.finditer(text))
+
+
+def find_links_any(text: str) -> tuple[Link, ...]:
+    """``find_links`` with the plain regex scan: what its shortcuts must agree with."""
+    return _links(text, _URL.finditer(text))
+
+
+def _url_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_URL.finditer(text)`` for ASCII text, several times faster.
+
+    Every match starts at ``http`` or ``www.`` in any case, so ``str.find`` on
+    the lower-cased text jumps from one such place to the next, and the regex
+    runs only there. (Outside ASCII, case-insensitive matching and lower() can
+    change lengths and letters: ``_URL.finditer`` does that text.)
+    """
+    lower = text.lower()
+    position = 0
+    while True:
+        http, www = lower.find("http", position), lower.find("www.", position)
+        start = http if www < 0 or 0 <= http < www else www
+        if start < 0:
+            return
+        match = _URL.match(text, start)
+        if match:
+            yield match
+            position = match.end()
+        else:
+            position = start + 1
+
+
+def _links(text: str, matches: Iterable[re.Match[str]]) -> tuple[Link, ...]:
     links: list[Link] = []
     seen: set[str] = set()
-    for match in _URL.finditer(text):
-        url = _trim(_undouble(_trim(_LATEX_ESCAPE.sub(r"\1", match.group(0)))))
+    for match in matches:
+        url = match.group(0)
+        if "\\" in url:
+            url = _LATEX_ESCAPE.sub(r"\1", url)
+        url = _trim(_undouble(_trim(url)))
         if len(url) < 8 or "." not in url.split("//", 1)[-1]:
             continue
         url = canonical(url)

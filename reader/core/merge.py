@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader.core.links import canonical
-from reader.core.models import Link, ParsedPaper, compact_record
+from reader.core.models import Link, ParsedPaper
 from reader.core.text import short_id, title_key
 
 Records = dict[str, dict[str, Any]]
@@ -70,22 +70,26 @@ class _Index:
         for paper_id, record in records.items():
             self.add(paper_id, record)
 
-    def add(self, paper_id: str, record: dict[str, Any]) -> None:
-        self.arxiv_of[paper_id] = record.get("arxiv_id")
-        if record.get("arxiv_id"):
-            self.by_arxiv.setdefault(record["arxiv_id"], paper_id)
+    def add(self, paper_id: str, record: dict[str, Any], key: str | None = None) -> None:
+        """Index ``record``; ``key`` is its title's key when the caller has it already."""
+        arxiv_id = record.get("arxiv_id")
+        self.arxiv_of[paper_id] = arxiv_id
+        if arxiv_id:
+            self.by_arxiv.setdefault(arxiv_id, paper_id)
         if not record.get("stub"):
-            self.by_title.setdefault(title_key(record["title"]), paper_id)
+            self.by_title.setdefault(title_key(record["title"]) if key is None else key, paper_id)
 
-    def find(self, paper: ParsedPaper) -> str | None:
+    def find(self, paper: ParsedPaper) -> tuple[str | None, str | None]:
+        """The stored paper that ``paper`` is, if any; and the title key, when it was needed."""
         if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
-            return self.by_arxiv[paper.arxiv_id]
+            return self.by_arxiv[paper.arxiv_id], None
         if paper.stub:
-            return None
-        found = self.by_title.get(title_key(paper.title))
+            return None, None
+        key = title_key(paper.title)
+        found = self.by_title.get(key)
         if found and paper.arxiv_id and self.arxiv_of.get(found) not in (None, paper.arxiv_id):
-            return None  # two papers that share a title but not an arXiv id stay two
-        return found
+            return None, key  # two papers that share a title but not an arXiv id stay two
+        return found, key
 
 
 class _Taken:
@@ -112,7 +116,44 @@ def new_id(paper: ParsedPaper, taken: Container[str]) -> str:
 
 
 def new_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
-    return compact_record({
+    """The record of a paper first seen in ``source``: ``compact_record(full_record(...))``, built directly.
+
+    Only the fields that are set go in, in the order of the full record, so
+    no dict of empty fields is built and filtered for every imported paper.
+    """
+    record: dict[str, Any] = {"title": paper.title}
+    abstract, raw = paper.abstract, paper.abstract_raw or paper.abstract
+    if abstract:
+        record["abstract"] = abstract
+    if raw and raw != abstract:
+        record["abstract_raw"] = raw
+    if paper.links:
+        record["links"] = [link.to_dict() for link in paper.links]
+    if paper.arxiv_id:
+        record["arxiv_id"] = paper.arxiv_id
+    if paper.authors:
+        record["authors"] = list(paper.authors)
+    if paper.published:
+        record["published"] = paper.published
+    if paper.listing_date:
+        record["listing_date"] = paper.listing_date
+    if paper.upvotes is not None and paper.upvotes is not False:  # a count of 0 is kept
+        record["upvotes"] = paper.upvotes
+    if paper.stars is not None and paper.stars is not False:
+        record["stars"] = paper.stars
+    if paper.keywords:
+        record["keywords"] = list(paper.keywords)
+    record["sources"] = [source]
+    if now:
+        record["added_at"] = now
+    if paper.stub:
+        record["stub"] = paper.stub
+    return record
+
+
+def full_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
+    """Every field of a new paper's record, set or not: what ``new_record`` compacts."""
+    return {
         "title": paper.title,
         "abstract": paper.abstract,
         "abstract_raw": paper.abstract_raw or paper.abstract,
@@ -127,7 +168,7 @@ def new_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
         "sources": [source],
         "added_at": now,
         "stub": paper.stub,
-    })
+    }
 
 
 def _merge_links(old: list[dict[str, Any]], new: Iterable[Link]) -> list[dict[str, Any]]:
@@ -184,16 +225,17 @@ def plan_import(
     """
     index = _Index(existing if findable is None else findable)
     records: Records = {}
+    taken = _Taken(records, existing)  # it looks into both as they grow
     summaries: list[FileSummary] = []
     for source, fmt, papers in batches:
         summary = FileSummary(source=source, format=fmt)
         created_here: set[str] = set()
         for paper in papers:
-            paper_id = index.find(paper)
+            paper_id, key = index.find(paper)
             if paper_id is None:
-                paper_id = new_id(paper, _Taken(records, existing))
+                paper_id = new_id(paper, taken)
                 records[paper_id] = new_record(paper, source, now)
-                index.add(paper_id, records[paper_id])
+                index.add(paper_id, records[paper_id], key)  # the record's title is the paper's
                 created_here.add(paper_id)
                 summary.new += 1
                 continue

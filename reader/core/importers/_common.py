@@ -108,14 +108,15 @@ def build(
     abstract (and ``link_text``, such as an arXiv comment).
     """
     raw = squash(repair_mojibake(abstract))
-    found = find_links(raw + (" " + link_text if link_text else ""))
-    names = (squash(repair_mojibake(name)) for name in authors)
+    found = find_links(f"{raw} {link_text}" if link_text else raw)
+    shown = readable_latex(raw)
+    names = [squash(repair_mojibake(name)) for name in authors]
     return ParsedPaper(
         title=squash(readable_latex(repair_mojibake(title))),
-        abstract=squash(readable_latex(raw)),
+        abstract=raw if shown is raw else squash(shown),  # squash(raw) is raw: no second pass over it
         abstract_raw=raw,
-        links=merge_links(links, found),
-        authors=tuple(name for name in names if name),
+        links=merge_links(links, found) if links else found,  # find_links gives one link a URL already
+        authors=tuple(name for name in names if name) if "" in names else tuple(names),
         **fields,  # type: ignore[arg-type]
     )
 
@@ -125,15 +126,22 @@ def dedupe(papers: Iterable[ParsedPaper]) -> list[ParsedPaper]:
     kept: list[ParsedPaper] = []
     by_key: dict[str, int] = {}
     for paper in papers:
-        keys = [k for k in (paper.arxiv_id and f"id:{paper.arxiv_id}", f"t:{title_key(paper.title)}") if k]
-        index = next((by_key[k] for k in keys if k in by_key), None)
+        id_key = f"id:{paper.arxiv_id}" if paper.arxiv_id else None
+        title = f"t:{title_key(paper.title)}"
+        index = by_key.get(id_key) if id_key else None  # the id decides first, then the title
+        if index is None:
+            index = by_key.get(title)
         if index is None:
             index = len(kept)
             kept.append(paper)
-        else:
-            kept[index] = _fill(kept[index], paper)
-        for key in keys:
-            by_key.setdefault(key, index)
+            if id_key:
+                by_key.setdefault(id_key, index)
+            by_key.setdefault(title, index)
+            continue
+        kept[index] = _fill(kept[index], paper)
+        if id_key:
+            by_key.setdefault(id_key, index)
+        by_key.setdefault(title, index)
         if kept[index].arxiv_id:
             by_key.setdefault(f"id:{kept[index].arxiv_id}", index)
     return kept

@@ -19,6 +19,7 @@ from reader.core.importers._common import arxiv_id_in, as_int, as_str, build, de
 from reader.core.links import make_link
 from reader.core.models import Link, ParsedPaper
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LOOKS_JSON = re.compile(r'\s*(?:\{\s*(?:"|\}|$)|\[\s*(?:[\[{"\]]|-?\d|true|false|null|$))')
 
 
@@ -126,7 +127,7 @@ def _hf(item: dict[str, Any], number: int, path: Path) -> ParsedPaper:
         listing_date=_date(listed),
         upvotes=as_int(paper.get("upvotes")),
         stars=as_int(paper.get("githubStars")),
-        keywords=tuple(k.strip() for k in _list(paper.get("ai_keywords")) if isinstance(k, str) and k.strip()),
+        keywords=_keywords(paper.get("ai_keywords")),
     )
 
 
@@ -156,6 +157,12 @@ def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _keywords(value: object) -> tuple[str, ...]:
+    if not value:  # most papers: no keywords, no generator
+        return ()
+    return tuple(k.strip() for k in _list(value) if isinstance(k, str) and k.strip())
+
+
 def _names(value: object) -> tuple[str, ...]:
     names: list[str] = []
     for author in _list(value):
@@ -168,5 +175,5 @@ def _names(value: object) -> tuple[str, ...]:
 def _date(value: object) -> str | None:
     """The day of an ISO timestamp (``2024-05-28T17:47:19.000Z`` -> ``2024-05-28``)."""
     text = as_str(value).strip()
-    match = re.match(r"\d{4}-\d{2}-\d{2}", text)
+    match = _DAY.match(text)
     return match.group(0) if match else (text or None)

@@ -1,0 +1,191 @@
+"""The import's shortcuts give exactly what the general code gives, for any text.
+
+Parsing 100k papers spends most of its time on text that needs nothing done
+(printable ASCII, single spaces, no LaTeX, no link), so each step answers that
+case with a cheap check first. Every shortcut is compared here with the
+general path it skips, on random text built from the pieces that matter:
+whitespace of every kind, control and escape characters, URLs in any case,
+LaTeX, mojibake and letters whose case folding changes their length.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.core.importers._common import _fill, build, dedupe, merge_links
+from reader.core.links import find_links, find_links_any, make_link
+from reader.core.merge import full_record, new_record
+from reader.core.models import Link, ParsedPaper, compact_record
+from reader.core.text import (
+    _MOJIBAKE,
+    _printable,
+    readable_latex,
+    repair_mojibake,
+    squash,
+    squash_any,
+    title_key,
+    title_key_any,
+)
+
+PIECES = [
+    " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\u3000", "\u200b",
+    "\x00", "\x07", "\x7f", "\x9b", "\x1b[31m", "\x1b]0;title\x07",
+    "word", "Word", "W", "-", "--", "---", ".", ",", ")", "(", "]", "}", "{", ">", "'", '"', "*", "/", ":",
+    "http", "HTTP", "hTTps", "://", "https://github.com/o/r", "http://Example.org/a_(b)", "www.", "WWW.", "wWw.",
+    "www.github.com/c/d", "huggingface.co/spaces/o/app", "x.github.io", "project page: ", "Homepage ",
+    "\\url{", "\\_", "\\%", "\\emph{", '\\"o', "{\\v s}", "\\ss", "~",
+    "é", "Ã©", "â€™", "ſ", "K", "İ", "ß", "ﬁ", "ø", "中文", "1", "2501.00001",
+]
+mixed = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=30).map("".join)
+ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+texts = st.one_of(mixed, ascii_text, st.text(max_size=60))
+many = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_printable_text_holds_no_whitespace_but_the_space() -> None:
+    """What lets ``squash`` return printable text with single spaces as it is."""
+    both = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()]
+    assert both == [" "]
+
+
+def test_printable_ascii_is_what_isprintable_says() -> None:
+    for code in range(128):
+        assert _printable(chr(code)) is chr(code).isprintable(), hex(code)
+        assert _printable(f"ab{chr(code)}cd") is f"ab{chr(code)}cd".isprintable(), hex(code)
+
+
+@many
+@given(texts)
+def test_printable(text: str) -> None:
+    assert _printable(text) is text.isprintable()
+
+
+@many
+@given(texts)
+def test_squash(text: str) -> None:
+    assert squash(text) == squash_any(text)
+    assert squash(squash(text)) == squash(text)  # what lets build() skip squashing an abstract twice
+
+
+@many
+@given(texts)
+def test_title_key(text: str) -> None:
+    assert title_key(text) == title_key_any(text)
+
+
+@many
+@given(texts)
+def test_find_links(text: str) -> None:
+    assert find_links(text) == find_links_any(text)
+
+
+def test_find_links_scan_in_every_case() -> None:
+    text = "see HTTP://A.example.org/x, hTTps://b.example.org/y. and WwW.c.example.org/z; httpx http://d.example.org"
+    assert find_links(text) == find_links_any(text)
+    assert [link.url for link in find_links(text)] == [
+        "HTTP://A.example.org/x",
+        "hTTps://b.example.org/y",
+        "https://WwW.c.example.org/z",
+        "http://d.example.org",
+    ]
+
+
+@many
+@given(ascii_text)
+def test_mojibake_is_never_ascii(text: str) -> None:
+    assert _MOJIBAKE.search(text) is None
+    assert repair_mojibake(text) is text
+
+
+def reference_build(
+    title: str, abstract: str, links: Iterable[Link], link_text: str, authors: Iterable[str]
+) -> ParsedPaper:
+    """``build`` as it was before its shortcuts: every step on every string."""
+    raw = squash_any(repair_mojibake(abstract))
+    found = find_links_any(raw + (" " + link_text if link_text else ""))
+    names = (squash_any(repair_mojibake(name)) for name in authors)
+    return ParsedPaper(
+        title=squash_any(readable_latex(repair_mojibake(title))),
+        abstract=squash_any(readable_latex(raw)),
+        abstract_raw=raw,
+        links=merge_links(links, found),
+        authors=tuple(name for name in names if name),
+    )
+
+
+given_links = st.lists(
+    st.sampled_from(["https://github.com/o/r", "https://github.com/o/r/", "http://x.github.io", "www.a.org/b "]),
+    max_size=3,
+).map(lambda urls: tuple(make_link(url) for url in urls))
+
+
+@many
+@given(texts, texts, given_links, st.sampled_from(["", "Code: https://github.com/o/r", "www.a.org/b"]),
+       st.lists(texts, max_size=4))
+def test_build(title: str, abstract: str, links: tuple[Link, ...], link_text: str, authors: list[str]) -> None:
+    made = build(title, abstract, links=links, link_text=link_text, authors=authors)
+    assert made == reference_build(title, abstract, links, link_text, authors)
+
+
+def reference_dedupe(papers: Iterable[ParsedPaper]) -> list[ParsedPaper]:
+    """``dedupe`` as it was before it looked each key up once."""
+    kept: list[ParsedPaper] = []
+    by_key: dict[str, int] = {}
+    for paper in papers:
+        keys = [k for k in (paper.arxiv_id and f"id:{paper.arxiv_id}", f"t:{title_key_any(paper.title)}") if k]
+        index = next((by_key[k] for k in keys if k in by_key), None)
+        if index is None:
+            index = len(kept)
+            kept.append(paper)
+        else:
+            kept[index] = _fill(kept[index], paper)
+        for key in keys:
+            by_key.setdefault(key, index)
+        if kept[index].arxiv_id:
+            by_key.setdefault(f"id:{kept[index].arxiv_id}", index)
+    return kept
+
+
+papers = st.builds(
+    ParsedPaper,
+    title=st.sampled_from(["A Title", "a title!", "Other", "Ångström", "", "2501.00001"]),
+    abstract=st.sampled_from(["", "Words.", "More words."]),
+    arxiv_id=st.sampled_from([None, "", "2501.00001", "2501.00002"]),
+    authors=st.sampled_from([(), ("Ann Bee",)]),
+    upvotes=st.sampled_from([None, 0, 5]),
+    stub=st.booleans(),
+)
+
+
+@many
+@given(st.lists(papers, max_size=8))
+def test_dedupe(found: list[ParsedPaper]) -> None:
+    assert dedupe(found) == reference_dedupe(found)
+
+
+records = st.builds(
+    ParsedPaper,
+    title=st.sampled_from(["A Title", ""]),
+    abstract=st.sampled_from(["", "Words.", "Wörds."]),
+    abstract_raw=st.sampled_from(["", "Words.", "W\\\"ords."]),
+    links=st.sampled_from([(), (Link("https://github.com/o/r", "code", "o/r"), Link("https://x.org"))]),
+    arxiv_id=st.sampled_from([None, "", "2501.00001"]),
+    authors=st.sampled_from([(), ("Ann Bee", "Cy Dee")]),
+    published=st.sampled_from([None, "", "2024-01-02"]),
+    listing_date=st.sampled_from([None, "2024-01-03"]),
+    upvotes=st.sampled_from([None, 0, 7]),
+    stars=st.sampled_from([None, 0, 12]),
+    keywords=st.sampled_from([(), ("gaussian splatting",)]),
+    stub=st.booleans(),
+)
+
+
+@many
+@given(records, st.sampled_from(["/a/b.json", ""]), st.sampled_from(["2025-03-04T10:00:00+00:00", ""]))
+def test_new_record_is_the_compacted_full_record(paper: ParsedPaper, source: str, now: str) -> None:
+    made = new_record(paper, source, now)
+    assert list(made.items()) == list(compact_record(full_record(paper, source, now)).items())  # order too
