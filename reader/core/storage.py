@@ -46,6 +46,11 @@ def _signature(stat_result: os.stat_result) -> tuple[int, int, int, int]:
     return (stat_result.st_ino, stat_result.st_size, stat_result.st_mtime_ns, stat_result.st_ctime_ns)
 
 
+def places_path_for(path: Path) -> Path:
+    """Where a file's stored tables' record places are kept: derived data, in a hidden file beside it."""
+    return path.with_name(f".{path.name}.places")
+
+
 def fsync_directory(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -126,7 +131,41 @@ def dump_tables(data: Tables) -> bytes:
     return b"".join(dump_lines(data))
 
 
-def dump_lines(data: Tables) -> Iterator[bytes]:
+class Places:
+    """Where each record of a stored table sits in the file: what ``StoredTable`` reads by."""
+
+    def __init__(self, start: int = 0) -> None:
+        self.start = start  # the table's first record line
+        self.end = start  # its closing line
+        self.keys: dict[str, int] = {}
+        self.offsets: array[int] = array("q")
+        self.lengths: array[int] = array("q")
+
+    def add(self, key: str, offset: int, length: int) -> bool:
+        """Note a record; False if the table already had that key."""
+        if self.keys.setdefault(key, len(self.offsets)) != len(self.offsets):
+            return False
+        self.offsets.append(offset)
+        self.lengths.append(length)
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "keys": list(self.keys),
+                "offsets": self.offsets.tolist(), "lengths": self.lengths.tolist()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Places:
+        places = cls(int(data["start"]))
+        places.end = int(data["end"])
+        places.offsets = array("q", data["offsets"])
+        places.lengths = array("q", data["lengths"])
+        places.keys = {key: number for number, key in enumerate(data["keys"])}
+        if not (len(places.keys) == len(places.offsets) == len(places.lengths) == len(data["keys"])):
+            raise ValueError("places of unequal lengths")
+        return places
+
+
+def dump_lines(data: Tables, places: dict[str, Places] | None = None) -> Iterator[bytes]:
     """The store as JSON with one record per line, a line at a time.
 
     Still plain JSON that any tool (and TinyDB) reads, but it can also be read
@@ -134,20 +173,35 @@ def dump_lines(data: Tables) -> Iterator[bytes]:
     in memory as bytes and as a parse tree beside the records. Written a line
     at a time, it never sits in memory whole on the way out either.
     """
-    yield b"{\n"
+    position = 0
+
+    def emit(line: bytes) -> bytes:
+        nonlocal position
+        position += len(line)
+        return line
+
+    yield emit(b"{\n")
     for number, (name, table) in enumerate(data.items()):
-        yield orjson.dumps(name) + b":{\n"
+        yield emit(orjson.dumps(name) + b":{\n")
+        log = None
+        if places is not None and name in places:  # the caller asked where this table's records go
+            log = places[name] = Places(position)
         pairs = table.kept() if isinstance(table, StoredTable) else table.items()
         previous = b""
         for key, record in pairs:
             if previous:
-                yield previous + b",\n"
+                yield emit(previous + b",\n")
             body = record.raw() if isinstance(record, Kept) else orjson.dumps(record)
-            previous = orjson.dumps(key) + b":" + body
+            head = orjson.dumps(key) + b":"
+            if log is not None:
+                log.add(key, position + len(head), len(body))
+            previous = head + body
         if previous:
-            yield previous + b"\n"
-        yield b"},\n" if number < len(data) - 1 else b"}\n"
-    yield b"}\n"
+            yield emit(previous + b"\n")
+        if log is not None:
+            log.end = position
+        yield emit(b"},\n" if number < len(data) - 1 else b"}\n")
+    yield emit(b"}\n")
 
 
 class StoredTable(Mapping[str, dict[str, Any]]):
@@ -160,11 +214,11 @@ class StoredTable(Mapping[str, dict[str, Any]]):
     file, and this one keeps reading the snapshot it was made from.
     """
 
-    def __init__(self, fd: int, keys: dict[str, int], offsets: array[int], lengths: array[int]) -> None:
+    def __init__(self, fd: int, places: Places) -> None:
         self._fd = fd
-        self._keys = keys
-        self._offsets = offsets
-        self._lengths = lengths
+        self._keys = places.keys
+        self._offsets = places.offsets
+        self._lengths = places.lengths
         weakref.finalize(self, os.close, fd)
 
     def raw(self, key: str) -> bytes:
@@ -224,6 +278,7 @@ def _table_name(line: bytes) -> str:
 
 _CHUNK = 2000  # record lines parsed in one orjson call: few calls, a small parse tree
 _CLOSE = (b"}", b"},")
+_CLOSE_LINES = (b"}\n", b"},")
 
 
 def _records(lines: list[bytes]) -> dict[str, Any]:
@@ -234,77 +289,86 @@ def _records(lines: list[bytes]) -> dict[str, Any]:
     return parsed
 
 
-def parse_lines(handle: BinaryIO, stored: Collection[str] = ()) -> Tables | None:
+def parse_lines(
+    handle: BinaryIO, stored: Collection[str] = (), known: dict[str, Places] | None = None
+) -> Tables | None:
     """Read a file ``dump_tables`` wrote, a few thousand lines at a time; None for any other layout.
 
     Every piece goes through orjson and the layout is checked strictly
     (brackets, commas, nothing after the end), so a damaged file is never
     half-read here: it returns None and the whole-file parse reports it.
-    Tables named in ``stored`` are not parsed: each of their lines is checked
-    to be one record and they come back as ``StoredTable``s.
+    Tables named in ``stored`` are not parsed: they come back as
+    ``StoredTable``s, their lines checked to be one record each, or, when
+    ``known`` has where the last write put them, not read at all.
     """
     try:
-        return _parse_lines(handle, stored)
+        return _parse_lines(handle, stored, known or {})
     except (_NotLines, orjson.JSONDecodeError):
         return None
 
 
-class _Spans:
-    """Where each record of a stored table sits in the file, found while its lines go by."""
+def _scan_stored(handle: BinaryIO, position: int) -> Places:
+    """Note where each record line of a stored table is, up to its closing bracket.
 
-    def __init__(self) -> None:
-        self.keys: dict[str, int] = {}
-        self.offsets: array[int] = array("q")
-        self.lengths: array[int] = array("q")
-
-    def add(self, line: bytes, start: int) -> None:
-        """One ``"key":{...}`` line (its comma already removed) that starts at byte ``start``."""
-        end = line.find(b'"', 1)
-        if line[:1] != b'"' or line[end : end + 3] != b'":{' or not line.endswith(b"}"):
-            raise _NotLines
-        key_bytes = line[1:end]
-        if b"\\" in key_bytes:
+    Each line is checked to be one ``"key":{...}`` record with its comma;
+    the records themselves are not parsed. The handle is left on the
+    table's closing line.
+    """
+    places = Places(position)
+    comma = False
+    for raw in handle:
+        size = len(raw)
+        if raw[0] != 0x22:  # not a record (they start with their key's quote): the closing bracket
+            if comma:
+                raise _NotLines  # a comma before the closing bracket
+            places.end = position
+            handle.seek(position)
+            return places
+        if places.keys and not comma:
+            raise _NotLines  # two records without a comma between them
+        end = raw.find(b'":{', 1)
+        key = raw[1:end]
+        if end < 0 or b'"' in key or b"\\" in key:
             raise _NotLines  # an escaped key: rare enough to leave to the whole-file parse
-        key = key_bytes.decode()
-        if key in self.keys:
+        if raw.endswith(b"},\n"):
+            comma, length = True, size - end - 4
+        elif raw.endswith(b"}\n"):
+            comma, length = False, size - end - 3
+        else:
             raise _NotLines
-        self.keys[key] = len(self.offsets)
-        self.offsets.append(start + end + 2)
-        self.lengths.append(len(line) - end - 2)
-
-    def table(self, handle: BinaryIO) -> StoredTable:
-        return StoredTable(os.dup(handle.fileno()), self.keys, self.offsets, self.lengths)
+        if not places.add(key.decode(), position + end + 2, length):
+            raise _NotLines  # the same key twice
+        position += size
+    raise _NotLines  # the file ended inside the table
 
 
-def _parse_lines(handle: BinaryIO, stored: Collection[str]) -> Tables:
+def _known_places(handle: BinaryIO, known: Places | None, position: int) -> Places | None:
+    """The places the last write noted, if they fit this file; else None and the table is scanned."""
+    if known is None or known.start != position:
+        return None
+    handle.seek(known.end)
+    if handle.read(2) not in _CLOSE_LINES:
+        return None
+    if known.offsets:
+        handle.seek(known.offsets[-1] + known.lengths[-1] - 1)
+        if handle.read(2) != b"}\n":
+            return None
+    return known
+
+
+def _parse_lines(handle: BinaryIO, stored: Collection[str], known: dict[str, Places]) -> Tables:
     first = handle.readline()
     if first != b"{\n":
         raise _NotLines
     data: Tables = {}
     table: dict[str, Any] | None = None
-    spans: _Spans | None = None
     more_tables = True
     pending: list[bytes] = []
     comma = False  # the records parsed so far in this table ended with a comma
     position = len(first)
-    name = ""
     for raw in handle:
-        start = position
         position += len(raw)
         line = raw[:-1] if raw.endswith(b"\n") else raw
-        if spans is not None:
-            if line in _CLOSE:
-                if comma:
-                    raise _NotLines  # a comma before the closing bracket
-                data[name] = spans.table(handle)
-                spans = None
-                more_tables = line == b"},"
-                continue
-            if spans.keys and not comma:
-                raise _NotLines  # two records without a comma between them
-            comma = line.endswith(b",")
-            spans.add(line[:-1] if comma else line, start)
-            continue
         if table is None:
             if line == b"}" and not more_tables and not handle.read(1):
                 return data
@@ -313,12 +377,19 @@ def _parse_lines(handle: BinaryIO, stored: Collection[str]) -> Tables:
             name = _table_name(line)
             if name in data:
                 raise _NotLines
-            comma = False
             if name in stored:
-                spans = _Spans()
+                places = _known_places(handle, known.get(name), position) or _scan_stored(handle, position)
+                data[name] = StoredTable(os.dup(handle.fileno()), places)
+                handle.seek(places.end)
+                closing = handle.readline()
+                position = places.end + len(closing)
+                more_tables = closing == b"},\n"
+                if closing not in (b"}\n", b"},\n"):
+                    raise _NotLines
                 continue
             table = {}
             data[name] = table
+            comma = False
         elif line in _CLOSE:
             if comma and not pending:
                 raise _NotLines  # a comma before the closing bracket
@@ -372,7 +443,8 @@ class AtomicJSONStorage(Storage):
         """The file's tables: a record at a time when it has that layout, else whole."""
         try:
             with self.path.open("rb") as handle, gc_paused():
-                data = parse_lines(handle, self.stored)
+                known = self._known_places(os.fstat(handle.fileno())) if self.stored else None
+                data = parse_lines(handle, self.stored, known)
                 if data is None:
                     handle.seek(0)
                     return load_tables(self.path, handle.read(), self.hint)
@@ -380,12 +452,31 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"cannot read the store: {exc.strerror or exc}", path=self.path) from None
         return data
 
+    def _known_places(self, stat_result: os.stat_result) -> dict[str, Places] | None:
+        """Where the last write put the stored tables' records, if it wrote the file that is there now."""
+        try:
+            saved = orjson.loads(places_path_for(self.path).read_bytes())
+            if saved["signature"] != list(_signature(stat_result)):
+                return None
+            return {name: Places.from_json(value) for name, value in saved["tables"].items()}
+        except (OSError, orjson.JSONDecodeError, LookupError, TypeError, ValueError, OverflowError):
+            return None  # missing, stale or damaged: the tables are scanned instead
+
+    def _save_places(self, places: dict[str, Places], signature: tuple[int, int, int, int]) -> None:
+        """Keep where the stored tables' records went, so the next open need not look for them."""
+        tables = {name: value.to_json() for name, value in places.items()}
+        with contextlib.suppress(OSError):  # without it the next open scans: slower, never wrong
+            write_atomically(places_path_for(self.path), orjson.dumps({"signature": signature, "tables": tables}))
+
     def write(self, data: Tables) -> None:  # type: ignore[override]
         try:
             if self.path.exists() and not os.access(self.path, os.W_OK):
                 raise PermissionError(13, "the store file is read-only")
-            write_atomically(self.path, dump_lines(data))
+            places = {name: Places() for name in self.stored}
+            write_atomically(self.path, dump_lines(data, places))
             signature = _signature(self.path.stat())
+            if places:
+                self._save_places(places, signature)
         except BaseException as exc:
             # TinyDB mutated the cached dict before calling us: forget it so
             # the next read sees what is really on disk.

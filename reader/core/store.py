@@ -57,6 +57,7 @@ from reader.core.storage import (
     Tables,
     fsync_directory,
     gc_paused,
+    places_path_for,
     temp_prefix,
 )
 from reader.core.text import strip_control
@@ -237,8 +238,8 @@ def make_backup(sources: Sequence[Path], backup_dir: Path, keep: int = BACKUPS_K
 
 
 def stale_temp_files(path: Path) -> list[Path]:
-    """Temp files of a store's two files, left by a write killed before its replace."""
-    prefixes = tuple(temp_prefix(target) for target in (path, state_path_for(path)))
+    """Temp files of a store's files, left by a write killed before its replace."""
+    prefixes = tuple(temp_prefix(target) for target in (path, state_path_for(path), places_path_for(path)))
     try:
         return sorted(p for p in path.parent.iterdir() if p.name.startswith(prefixes))
     except OSError:
