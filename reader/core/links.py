@@ -21,6 +21,9 @@ _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "c
 _NOT_CODE_PREFIXES = ("/papers", "/blog", "/docs", "/login", "/join")
 _PROJECT_HOST_SUFFIXES = (".github.io", ".gitlab.io", ".notion.site", ".netlify.app", ".vercel.app", ".pages.dev")
 _PROJECT_HOSTS = {"sites.google.com"}
+# scheme://host/path with nothing urlsplit would treat specially: no user, port, brackets, query,
+# fragment, or the tab and line breaks it deletes.
+_PLAIN_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(/[^?#\t\n\r]*)?\Z")
 _PROJECT_CUE = re.compile(r"(project|home)\s*page|homepage|website|demo|webpage", re.IGNORECASE)
 
 
@@ -50,15 +53,32 @@ def canonical(url: str) -> str:
     return url
 
 
+def host_and_path(url: str) -> tuple[str, str]:
+    """The host (lower case, no ``www.``) and the path of a URL, as ``urlsplit`` reads them.
+
+    Most links are plain ``https://host/path``: for those a regex gives the
+    same two parts several times faster. Raises ValueError where urlsplit does.
+    """
+    plain = _PLAIN_URL.match(url) if url.isascii() else None
+    if plain:
+        return plain.group(1).lower().removeprefix("www."), plain.group(2) or ""
+    return host_and_path_any(url)
+
+
+def host_and_path_any(url: str) -> tuple[str, str]:
+    """``host_and_path`` by ``urlsplit`` alone: what its shortcut must agree with."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower().removeprefix("www."), parts.path
+
+
 def classify(url: str, context: str = "") -> tuple[LinkKind, str | None]:
     """Say what a link is; for code hosts also the ``owner/repo`` root."""
     try:
-        parts = urlsplit(canonical(url))
-        host = (parts.hostname or "").lower().removeprefix("www.")
+        host, path = host_and_path(canonical(url))
     except ValueError:  # a bracketed host that is no IPv6 address: text, not a link to a site
         return "other", None
-    segments = [s for s in parts.path.split("/") if s]
-    if host in _CODE_HOSTS and segments and not parts.path.startswith(_NOT_CODE_PREFIXES):
+    segments = [s for s in path.split("/") if s]
+    if host in _CODE_HOSTS and segments and not path.startswith(_NOT_CODE_PREFIXES):
         if host == "huggingface.co" and segments[0] in {"spaces", "datasets"}:
             repo = "/".join(segments[:3]) if len(segments) >= 3 else None
             return "code", repo

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # C0 and C1 control characters except tab and newline; DEL too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -63,6 +64,24 @@ def _printable(text: str) -> bool:
         ascii_bytes = text.encode("ascii")
         return len(ascii_bytes.translate(None, _ASCII_CONTROL)) == len(ascii_bytes)
     return text.isprintable()
+
+
+def all_squashed(texts: Sequence[str]) -> bool:
+    """True when ``squash`` leaves each of ``texts`` as it is, none is empty and none is mojibake.
+
+    One check for a paper's whole author list (printable ASCII, single
+    spaces, trimmed) instead of a squash per name. False only means "squash
+    each": the texts may still be fine.
+    """
+    if not texts:
+        return True
+    joined = "\n".join(texts)  # no text holds a newline, or it fails the control check below
+    if not joined.isascii() or not all(texts):
+        return False
+    ascii_bytes = joined.encode("ascii")
+    if len(ascii_bytes.translate(None, _ASCII_CONTROL)) != len(ascii_bytes) - (len(texts) - 1):
+        return False  # a control character besides the newlines put between the texts
+    return "  " not in joined and " \n" not in joined and "\n " not in joined and joined[0] != " " != joined[-1]
 
 
 def squash_any(text: str) -> str:
@@ -123,6 +142,9 @@ _ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.
 
 def title_key(title: str) -> str:
     """The normalised title that identifies a paper across sources."""
+    if title.isascii() and "\\" not in title and "~" not in title and "--" not in title:
+        # no LaTeX to read, and ASCII folds by lower(): the usual title, without the calls
+        return " ".join(title.lower().translate(_ASCII_NON_WORD).split())
     folded = fold(readable_latex(title))
     if folded.isascii():  # one C pass instead of the regex (an import takes three keys per paper)
         return " ".join(folded.translate(_ASCII_NON_WORD).split())

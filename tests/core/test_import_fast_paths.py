@@ -11,18 +11,21 @@ LaTeX, mojibake and letters whose case folding changes their length.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reader.core.importers import json_api
 from reader.core.importers._common import _fill, build, dedupe, merge_links
-from reader.core.links import find_links, find_links_any, make_link
+from reader.core.links import find_links, find_links_any, host_and_path, host_and_path_any, make_link
 from reader.core.merge import full_record, new_record
 from reader.core.models import Link, ParsedPaper, compact_record
 from reader.core.text import (
     _MOJIBAKE,
     _printable,
+    all_squashed,
     readable_latex,
     repair_mojibake,
     squash,
@@ -189,3 +192,79 @@ records = st.builds(
 def test_new_record_is_the_compacted_full_record(paper: ParsedPaper, source: str, now: str) -> None:
     made = new_record(paper, source, now)
     assert list(made.items()) == list(compact_record(full_record(paper, source, now)).items())  # order too
+
+
+SCHEMES = ["http://", "https://", "HTTPS://", "hTtP://", "https:/", "ftp://", "www.", ""]
+HOSTS = ["github.com", "GitHub.COM", "www.x.org", "x.github.io", "a-b.org", "huggingface.co", "1.2.3.4"]
+ODD_HOST = ["user@", ":8080", ":", "[::1]", "[x]", "]", "[", "%", "é", "\t", "\n", " ", "\x01", "_"]
+PATH_PIECES = ["/", "/o/r", "/spaces/o/app", ".git", "?q=1", "?", "#top", "#", ":", "@", "%20", "\t", "\n",
+               "\r", " ", "\x01", "é", "[", "]", "-", "."]
+paths = st.one_of(
+    st.text(alphabet="ab/._-~%:@[] \t\n\r\x01é", max_size=12).map(lambda text: "/" + text),
+    st.lists(st.sampled_from(PATH_PIECES), max_size=5).map("".join),
+)
+plain_host = st.tuples(st.sampled_from(SCHEMES[:4]), st.sampled_from(HOSTS), paths).map("".join)
+odd_host = st.tuples(
+    st.sampled_from(SCHEMES), st.sampled_from(HOSTS), st.sampled_from(ODD_HOST), st.sampled_from(HOSTS), paths
+).map("".join)
+urls = st.one_of(plain_host, odd_host)
+
+
+def split_or_error(split: Callable[[str], tuple[str, str]], url: str) -> tuple[str, str] | str:
+    try:
+        return split(url)
+    except ValueError:
+        return "ValueError"
+
+
+@many
+@given(st.one_of(urls, texts))
+def test_host_and_path(url: str) -> None:
+    assert split_or_error(host_and_path, url) == split_or_error(host_and_path_any, url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/o/r?tab=readme",
+        "https://github.com/o/r#readme",
+        "https://github.com/o\tr",
+        "https://github.com:443/o/r",
+        "https://user@github.com/o/r",
+        "https://[::1]/o/r",
+        "https://[x]/o/r",
+        "HTTPS://WWW.GitHub.com/o/r/",
+        "https://x.github.io",
+    ],
+)
+def test_host_and_path_where_urlsplit_is_particular(url: str) -> None:
+    assert split_or_error(host_and_path, url) == split_or_error(host_and_path_any, url)
+
+
+PLAIN_NAMES = ["Ann Bee", "Cy Dee", "Ed"]
+ODD_NAMES = [" Ann", "Ann ", "A  B", "", "Zoë", "Bo\x01b", "Al\tX", "Ã©mile", "Di\nE", "\x7f"]
+NAMES = PLAIN_NAMES + ODD_NAMES
+plain_names = st.lists(st.sampled_from(PLAIN_NAMES), max_size=3)
+one_odd_name = st.tuples(plain_names, st.sampled_from(ODD_NAMES).map(lambda name: [name]), plain_names).map(
+    lambda parts: parts[0] + parts[1] + parts[2]
+)
+
+
+@many
+@given(st.one_of(plain_names, one_odd_name, st.lists(st.sampled_from(NAMES), max_size=5), st.lists(texts, max_size=5)))
+def test_all_squashed(names: list[str]) -> None:
+    if all_squashed(names):
+        assert all(squash_any(repair_mojibake(name)) == name != "" for name in names)
+    if all(name.isascii() and squash_any(name) == name != "" for name in names):
+        assert all_squashed(names)  # no plain ASCII list is sent the long way
+
+
+@many
+@given(st.lists(st.one_of(texts, st.sampled_from(NAMES), st.none(), st.integers()), max_size=4))
+def test_author_names(names: list[object]) -> None:
+    """The HF names as they were cleaned one by one before the shortcut."""
+    expected = tuple(
+        clean for clean in (" ".join((name if isinstance(name, str) else "").split()) for name in names) if clean
+    )
+    assert json_api._names([{"name": name} for name in names]) == expected
+    assert json_api._names(names) == expected

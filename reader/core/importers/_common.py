@@ -8,7 +8,7 @@ from typing import Any
 
 from reader.core.links import find_links
 from reader.core.models import Link, ParsedPaper
-from reader.core.text import readable_latex, repair_mojibake, squash, title_key
+from reader.core.text import all_squashed, readable_latex, repair_mojibake, squash, title_key
 
 # New-style (2007-) ids and old-style archive/number ids, with an optional version.
 _NEW_ID = r"\d{4}\.\d{4,5}"
@@ -110,13 +110,15 @@ def build(
     raw = squash(repair_mojibake(abstract))
     found = find_links(f"{raw} {link_text}" if link_text else raw)
     shown = readable_latex(raw)
-    names = [squash(repair_mojibake(name)) for name in authors]
+    names = tuple(authors)
+    if not all_squashed(names):  # most author lists: plain ASCII names, nothing to do
+        names = tuple(name for name in (squash(repair_mojibake(name)) for name in names) if name)
     return ParsedPaper(
         title=squash(readable_latex(repair_mojibake(title))),
         abstract=raw if shown is raw else squash(shown),  # squash(raw) is raw: no second pass over it
         abstract_raw=raw,
         links=merge_links(links, found) if links else found,  # find_links gives one link a URL already
-        authors=tuple(name for name in names if name) if "" in names else tuple(names),
+        authors=names,
         **fields,  # type: ignore[arg-type]
     )
 

@@ -16,8 +16,10 @@ from typing import Any
 
 from reader.core.errors import InputError
 from reader.core.importers._common import arxiv_id_in, as_int, as_str, build, dedupe, exact_arxiv_id
+from reader.core.importers._parallel import parse_items
 from reader.core.links import make_link
 from reader.core.models import Link, ParsedPaper
+from reader.core.text import all_squashed
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LOOKS_JSON = re.compile(r'\s*(?:\{\s*(?:"|\}|$)|\[\s*(?:[\[{"\]]|-?\d|true|false|null|$))')
@@ -52,8 +54,7 @@ def load(text: str, path: Path) -> Any:
 def parse(text: str, path: Path) -> list[ParsedPaper]:
     data = load(text, path)
     items = _items(data, text, path)
-    papers = [_item(item, number, path) for number, item in enumerate(items, start=1)]
-    return dedupe(papers)
+    return dedupe(parse_items(_item, items, path))
 
 
 def _items(data: Any, text: str, path: Path) -> list[Any]:
@@ -164,11 +165,17 @@ def _keywords(value: object) -> tuple[str, ...]:
 
 
 def _names(value: object) -> tuple[str, ...]:
+    given: list[Any] = [author.get("name") if isinstance(author, dict) else author for author in _list(value)]
+    try:
+        if all_squashed(given):  # plain names, the usual case: nothing to clean one by one
+            return tuple(given)
+    except TypeError:  # a name that is no string: cleaned below
+        pass
     names: list[str] = []
     for author in _list(value):
-        name = as_str(author.get("name")) if isinstance(author, dict) else as_str(author)
-        if name.strip():
-            names.append(" ".join(name.split()))
+        name = " ".join((as_str(author.get("name")) if isinstance(author, dict) else as_str(author)).split())
+        if name:
+            names.append(name)
     return tuple(names)
 
 
