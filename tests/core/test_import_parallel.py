@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from reader.core.errors import InputError
 from reader.core.importers import _parallel, json_api, read_file
 from reader.core.importers._common import dedupe
+from reader.core.importers._parallel import ParseItem
 from reader.core.models import ParsedPaper
 
 PATH = Path("papers.json")
@@ -22,62 +24,78 @@ def by_process(item: int, number: int, path: Path) -> ParsedPaper:
     return ParsedPaper(title=f"{number}:{item}", abstract=str(os.getpid()), abstract_raw=path.name)
 
 
-def test_the_tail_is_parsed_by_a_child_and_comes_back_in_order() -> None:
-    papers = _parallel.parse_items(by_process, list(range(100, 110)), PATH, min_items=2)
-    assert [p.title for p in papers] == [f"{n}:{n + 99}" for n in range(1, 11)]
+def after_the_child(marker: Path, parse: ParseItem[int] = by_process) -> ParseItem[int]:
+    """``parse``, but this process waits on item 1 until the child has parsed an item: both surely work."""
+    parent = os.getpid()
+
+    def parse_item(item: int, number: int, path: Path) -> ParsedPaper:
+        if os.getpid() != parent:
+            marker.touch()
+        elif number == 1:
+            deadline = time.monotonic() + 20
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.001)
+        return parse(item, number, path)
+
+    return parse_item
+
+
+def test_both_processes_parse_and_the_papers_come_back_in_order(tmp_path: Path) -> None:
+    items = list(range(100, 130))
+    papers = _parallel.parse_items(after_the_child(tmp_path / "m"), items, PATH, min_items=2, chunk=3, second_core=True)
+    assert [p.title for p in papers] == [f"{n}:{n + 99}" for n in range(1, 31)]
     assert {p.abstract_raw for p in papers} == {"papers.json"}
-    pids = [p.abstract for p in papers]
-    split = int(10 * _parallel.HEAD_SHARE)
-    assert set(pids[:split]) == {str(os.getpid())}
-    (child,) = set(pids[split:])
-    assert child != str(os.getpid())
+    pids = {p.abstract for p in papers}
+    assert str(os.getpid()) in pids
+    assert len(pids) == 2  # the child's papers came back too
 
 
-def test_short_lists_and_other_threads_keep_to_this_process() -> None:
-    assert {p.abstract for p in _parallel.parse_items(by_process, [1, 2, 3], PATH, min_items=4)} == {str(os.getpid())}
+def test_short_lists_a_busy_machine_and_other_threads_keep_to_this_process() -> None:
+    here = {str(os.getpid())}
+    assert {p.abstract for p in _parallel.parse_items(by_process, [1, 2, 3], PATH, min_items=4)} == here
+    busy = _parallel.parse_items(by_process, list(range(10)), PATH, min_items=2, chunk=1, second_core=False)
+    assert {p.abstract for p in busy} == here
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        papers = _parallel.parse_items(by_process, list(range(10)), PATH, min_items=2)
+        papers = _parallel.parse_items(by_process, list(range(10)), PATH, min_items=2, chunk=1, second_core=True)
     finally:
         release.set()
         other.join()
     assert {p.abstract for p in papers} == {str(os.getpid())}
 
 
-def test_an_error_in_the_tail_is_the_one_a_plain_loop_raises() -> None:
+def broken_at(*bad: int) -> ParseItem[int]:
     def strict(item: int, number: int, path: Path) -> ParsedPaper:
-        if item in (8, 9):
+        if item in bad:
             raise InputError(f"item {number} is broken", path=path)
         return by_process(item, number, path)
 
+    return strict
+
+
+@pytest.mark.parametrize("bad", [(2,), (5, 17), (18, 25), (29,)])
+def test_the_first_error_is_the_one_a_plain_loop_raises(tmp_path: Path, bad: tuple[int, ...]) -> None:
+    """Whichever process meets a broken item, and in whichever order, the first in the file is named."""
+    parse = after_the_child(tmp_path / "m", broken_at(*bad))
     with pytest.raises(InputError) as caught:
-        _parallel.parse_items(strict, list(range(10)), PATH, min_items=2)
-    assert str(caught.value) == "papers.json: item 9 is broken"
+        _parallel.parse_items(parse, list(range(30)), PATH, min_items=2, chunk=2, second_core=True)
+    assert str(caught.value) == f"papers.json: item {bad[0] + 1} is broken"
 
 
-def test_an_error_in_the_head_stops_the_child() -> None:
-    def strict(item: int, number: int, path: Path) -> ParsedPaper:
-        if item == 1:
-            raise InputError(f"item {number} is broken", path=path)
-        return by_process(item, number, path)
-
-    with pytest.raises(InputError, match="item 2 is broken"):
-        _parallel.parse_items(strict, list(range(10)), PATH, min_items=2)
-
-
-def test_a_child_that_dies_is_replaced_by_this_process() -> None:
+def test_a_child_that_dies_is_replaced_by_this_process(tmp_path: Path) -> None:
     parent = os.getpid()
 
     def fragile(item: int, number: int, path: Path) -> ParsedPaper:
-        if os.getpid() != parent and item == 8:
-            os._exit(3)  # the child vanishes mid-way, as if killed
+        if os.getpid() != parent:
+            os._exit(3)  # the child vanishes as it starts its first chunk, as if killed
         return by_process(item, number, path)
 
-    papers = _parallel.parse_items(fragile, list(range(10)), PATH, min_items=2)
-    assert [p.title for p in papers] == [f"{n}:{n - 1}" for n in range(1, 11)]
-    assert {p.abstract for p in papers[int(10 * _parallel.HEAD_SHARE) :]} == {str(parent)}
+    parse = after_the_child(tmp_path / "m", fragile)
+    papers = _parallel.parse_items(parse, list(range(20)), PATH, min_items=2, chunk=2, second_core=True)
+    assert [p.title for p in papers] == [f"{n}:{n - 1}" for n in range(1, 21)]
+    assert {p.abstract for p in papers} == {str(parent)}
 
 
 def daily_papers(count: int) -> list[dict[str, object]]:
