@@ -276,9 +276,15 @@ def app_rows(entries: list[Entry], store_path: Path) -> list[Row]:
         paint.note = f"app child failed: {child.stderr.strip().splitlines()[-1:]}"
         return [paint]
     paint.ours = [report["first_rows"]]
-    paint.note = f"baseline: a DataTable of every title; imports before it took {report['imports']:.2f} s"
+    paint.note = (
+        f"baseline: a DataTable of every title; Store() took {report['opened']:.2f} s of it;"
+        f" imports before it took {report['imports']:.2f} s"
+    )
     keys.ours = report["keys"]
-    keys.note = f"{len(report['keys'])} down keys posted while loading (p95 is the target)"
+    keys.note = (
+        f"{len(report['keys'])} down keys, one every {KEY_INTERVAL * 1000:.0f} ms from the first rows until the"
+        f" index is ready, max {fmt(max(report['keys'], default=0))} (p95 is the target)"
+    )
     loaded.ours = [report["indexed"]]
     rss.ours = [report["rss_mb"]]
     rss.note = f"{report['rss_mb']:.0f} MB (store + app + search index, after a search)"
@@ -325,41 +331,83 @@ def process_age() -> float:
     return float(Path("/proc/uptime").read_text().split()[0]) - ticks / os.sysconf("SC_CLK_TCK")
 
 
+KEY_INTERVAL = 0.025  # seconds between cursor keys posted while the app loads: a held-down key
+
+
 def app_child(store_path: Path) -> None:
     """Open the store, start the app, wait for rows, press keys while it loads, search; report."""
-    from textual import events
-
     from reader.tui import make_app
 
     async def run() -> dict[str, Any]:
         imports = process_age()
         start = time.perf_counter()
         store = Store(store_path)
+        opened = time.perf_counter() - start
         app = make_app(store)
-        keys: list[float] = []
         async with app.run_test(size=(120, 40)) as pilot:
             while not app.paper_list.rows:
                 await asyncio.sleep(0.005)
+            painted = asyncio.Event()
+            app.call_after_refresh(painted.set)  # runs once the screen with those rows was drawn
+            await painted.wait()
             first_rows = time.perf_counter() - start
-            while app.is_loading and len(keys) < 50:
-                # Pilot's press waits for the CPU to go idle; a posted key is what a user's key is.
-                before, pressed = app.paper_list.cursor, time.perf_counter()
-                app.post_message(events.Key("down", None))
-                while app.paper_list.cursor == before and app.is_loading:
-                    await asyncio.sleep(0.001)
-                if app.paper_list.cursor != before:
-                    keys.append(time.perf_counter() - pressed)
-                await asyncio.sleep(0.05)
-            while app.index is None:
-                await asyncio.sleep(0.01)
+            keys = await keys_while_loading(app)
             indexed = time.perf_counter() - start
             await pilot.press("slash", *"gausian splating")
             await pilot.pause()
         store.close()
         rss_mb = peak_rss_mb()
-        return {"imports": imports, "first_rows": first_rows, "keys": keys, "indexed": indexed, "rss_mb": rss_mb}
+        return {
+            "imports": imports,
+            "opened": opened,
+            "first_rows": first_rows,
+            "keys": keys,
+            "indexed": indexed,
+            "rss_mb": rss_mb,
+        }
 
     print(json.dumps(asyncio.run(run())))
+
+
+async def keys_while_loading(app: Any) -> list[float]:
+    """Post a down key every KEY_INTERVAL from another thread until the store and index are loaded.
+
+    The keys come from a thread, as a terminal's keys do, so a key that arrives
+    while the UI thread is busy waits for it, and that wait is measured (a key
+    posted from the UI thread's own loop would only be posted after the stall).
+    Each key's wait runs from its posting to the cursor reaching its row.
+    """
+    import threading
+
+    from textual import events
+
+    posted: list[float] = []
+    moved: list[float] = []
+    done = threading.Event()
+
+    def moved_to(new: int) -> None:
+        while len(moved) < min(new, len(posted)):
+            moved.append(time.perf_counter())
+
+    def post_keys() -> None:
+        while not done.is_set():
+            posted.append(time.perf_counter())
+            app.post_message(events.Key("down", None))
+            time.sleep(KEY_INTERVAL)
+
+    app.watch(app.paper_list, "cursor", moved_to, init=False)
+    poster = threading.Thread(target=post_keys, daemon=True)
+    poster.start()
+    deadline = time.perf_counter() + 300
+    while (app.is_loading or app.index is None) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.01)
+    done.set()
+    poster.join()
+    for _ in range(500):  # the last keys still in the queue (bounded)
+        if len(moved) >= len(posted):
+            break
+        await asyncio.sleep(0.01)
+    return [after - before for before, after in zip(posted, moved, strict=False)]
 
 
 # -- the table -------------------------------------------------------------------

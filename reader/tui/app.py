@@ -21,7 +21,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.theme import Theme
-from textual.widgets import Footer, Input, Static
+from textual.timer import Timer
+from textual.widgets import Input, Static
 
 from reader.core import config, export, library, query, related, sorting, stats
 from reader.core.clipboard import copy_system
@@ -31,6 +32,7 @@ from reader.core.models import Entry, ReadingState
 from reader.core.search import SearchIndex
 from reader.core.store import Store
 from reader.core.text import strip_control
+from reader.tui.loading import Journal, Loaded, quiet_heap, thaw_heap
 from reader.tui.providers import ReaderCommands
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
@@ -39,6 +41,7 @@ from reader.tui.screens.related import RelatedScreen
 from reader.tui.screens.stats import StatsScreen
 from reader.tui.screens.tags import TagsScreen
 from reader.tui.widgets.detail import DetailPane
+from reader.tui.widgets.footer import StableFooter
 from reader.tui.widgets.paper_list import PaperList
 
 FILTERS: tuple[tuple[str, library.Filter], ...] = (
@@ -49,6 +52,7 @@ FILTERS: tuple[tuple[str, library.Filter], ...] = (
 SORTS = ("added", "listed", "title", "upvotes", "stars", "status")
 NARROW = 90
 DISK_CHECK_SECONDS = 1.5
+DETAIL_PAUSE = 0.1  # seconds the cursor rests before the detail pane follows a held key
 LOAD_PAUSE = 0.005  # seconds the loading worker yields after each batch of 2,000 papers
 EXPORT_NAME = "reader-notes.md"
 _CONSOLE_BROWSERS = {"www-browser", "lynx", "links", "elinks", "w3m"}
@@ -99,7 +103,7 @@ class ReaderApp(App[None]):
         self.export_dir = export_dir or self.settings.export.dir_path() or Path.cwd()
         self.demo = demo
         self._setting_problems = self._apply_settings()
-        self.entries: dict[str, Entry] = {}
+        self.library = Loaded()  # the entries by id, with the unread and starred counts
         self.index: SearchIndex | None = None
         self.history = History()
         self.filter_name = "all"
@@ -108,8 +112,12 @@ class ReaderApp(App[None]):
         self.query_errors: list[str] = []
         self.is_loading = True
         self.exporting = 0  # exports running: the status line says so
-        self._unread = self._starred = 0
         self._generation = 0
+        self._detail_entry: Entry | None = None  # what the detail pane shows
+        self._moved_at = 0.0  # when the cursor last moved
+        self._detail_timer: Timer | None = None
+        self._load_generation = 0  # a load's results count only while it is the newest one
+        self._journal = Journal()  # changes made since the newest load began
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         if demo:
             self.sub_title = "demo: a throwaway store"
@@ -138,7 +146,12 @@ class ReaderApp(App[None]):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
-        yield Footer(compact=True)  # every main key fits in 120 columns
+        yield StableFooter(compact=True)  # every main key fits in 120 columns
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        """The store's papers by id, in store order (the first screenful while it loads)."""
+        return self.library.entries
 
     @property
     def paper_list(self) -> PaperList:
@@ -152,8 +165,7 @@ class ReaderApp(App[None]):
         for problem in self._setting_problems:
             self._say(problem, title="Settings", severity="warning")
         self.paper_list.focus()
-        self._show_status()
-        self._load()
+        self._start_load()
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
         if self.remember_theme:
             self.theme_changed_signal.subscribe(self, self._save_theme)
@@ -172,40 +184,65 @@ class ReaderApp(App[None]):
 
     # -- loading ------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        entries: list[Entry] = []
-        for batch in self.store.iter_entries():
-            if not entries and not self.entries:  # the first screenful at once, the rest follows
-                self.call_from_thread(self._loaded, batch, True)
-            entries += batch
-            time.sleep(LOAD_PAUSE)  # the UI thread runs between batches: keys never wait for 100k papers
-        self.call_from_thread(self._loaded, entries)
-        index = SearchIndex.load_or_build(entries, self.store.path)
-        index.prepare()
-        self.call_from_thread(self._indexed, index)
+    def _start_load(self) -> None:
+        """Read the store (again) in the background; the list shows what it has meanwhile."""
+        self._load_generation += 1
+        self._journal = Journal()
+        self.is_loading = True
+        self._show_status()
+        self._load(self._load_generation, not self.entries)
 
-    def _loaded(self, entries: list[Entry], partial: bool = False) -> None:
-        self.entries = {entry.id: entry for entry in entries}
-        self._recount()
-        self.is_loading = partial
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, generation: int, first: bool) -> None:
+        """Entries, counts and search index, all built here: the UI thread only swaps them in."""
+        with quiet_heap():
+            loaded = Loaded()
+            for batch in self.store.iter_entries():
+                if first and not loaded.entries:  # the first screenful at once, the rest follows
+                    self.call_from_thread(self._first_batch, generation, batch)
+                loaded.add(batch)
+                time.sleep(LOAD_PAUSE)  # the UI thread runs between batches: keys never wait for 100k papers
+                if generation != self._load_generation:
+                    return  # a newer load took over
+            self.call_from_thread(self._loaded, generation, loaded)
+            index = SearchIndex.load_or_build(list(loaded.entries.values()), self.store.path)
+            index.prepare()
+        self.call_from_thread(self._indexed, generation, index)
+
+    def _first_batch(self, generation: int, batch: list[Entry]) -> None:
+        if generation == self._load_generation and not self.entries:
+            first = Loaded()
+            first.add(batch)
+            self._journal.replay(first)
+            self._take(first)
+
+    def _loaded(self, generation: int, loaded: Loaded) -> None:
+        if generation == self._load_generation:
+            self._journal.replay(loaded)  # what the user changed while the worker read
+            self.is_loading = False
+            self._take(loaded)
+
+    def _take(self, loaded: Loaded) -> None:
+        self.library = loaded
         self._refresh_rows()
 
-    def _indexed(self, index: SearchIndex) -> None:
+    def _indexed(self, generation: int, index: SearchIndex) -> None:
+        if generation != self._load_generation:
+            return
+        for paper_id, entry in self._journal.changes.items():
+            if entry is None:
+                index.remove(paper_id)
+            else:
+                index.update(entry)
         self.index = index
         self._refresh_rows()
 
-    def _recount(self) -> None:
-        """Unread and starred counts for the status line, kept up to date by ``_took``."""
-        every = self.entries.values()
-        self._unread = sum(1 for e in every if not e.state.read)
-        self._starred = sum(1 for e in every if e.state.starred)
+    def on_unmount(self) -> None:
+        thaw_heap()
 
     def _check_disk(self) -> None:
         if not self.is_loading and self.store.changed_on_disk():
-            self.is_loading = True
-            self._show_status()
-            self._load()
+            self._start_load()
 
     # -- what the list shows --------------------------------------------------------
 
@@ -237,7 +274,10 @@ class ReaderApp(App[None]):
         else:
             ranked = entries.values()
             terms = query.highlight_terms(parsed, self.index) if self.index and parsed.phrases else set()
-        rows = [e for e in ranked if chosen.accepts(e) and parsed.accepts(e)]
+        if chosen == library.Filter() and parsed.is_empty:
+            rows = list(ranked)  # the whole store: a copy in C, not a check per paper
+        else:
+            rows = [e for e in ranked if chosen.accepts(e) and parsed.accepts(e)]
         if not parsed.words and sort_key != "added":
             rows = sorting.sort_entries(rows, sort_key)
         self.call_from_thread(self._apply_rows, generation, text, rows, terms, parsed.errors)
@@ -255,7 +295,8 @@ class ReaderApp(App[None]):
             keep = current.id if current and text == self._rows_query else None
             self._rows_query = text
             self.paper_list.show(rows, keep_id=keep, terms=terms)
-            self._show_detail(self.paper_list.current)
+            if self.paper_list.current is not self._detail_entry or self.detail.terms != self.paper_list.terms:
+                self._show_detail(self.paper_list.current)
         self._show_status()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -268,11 +309,33 @@ class ReaderApp(App[None]):
             self.paper_list.focus()
 
     def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
-        # The message may be older than the rows now shown: show what the cursor is on now.
+        """Follow the cursor: at once after a rest, else once it rests for DETAIL_PAUSE.
+
+        Laying out a paper's abstract costs more than moving the cursor: redone for
+        every row a held key passes, it made the keys queue up behind it.
+        """
+        now = time.monotonic()
+        resting, self._moved_at = now - self._moved_at >= DETAIL_PAUSE, now
+        if self._screen_gone() or self.paper_list.current is self._detail_entry:
+            return
+        if self._detail_timer is not None:
+            self._detail_timer.reset()
+        elif resting:
+            self._show_detail(self.paper_list.current)
+        else:
+            self._detail_timer = self.set_timer(DETAIL_PAUSE, self._detail_catch_up)
+
+    def _detail_catch_up(self) -> None:
+        self._detail_timer = None
         if not self._screen_gone():
             self._show_detail(self.paper_list.current)
 
     def _show_detail(self, entry: Entry | None) -> None:
+        """Show ``entry`` in the detail pane now (callers pass the current row: a message may be older)."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        self._detail_entry = entry
         self.detail.show(entry, self.paper_list.terms)
 
     def _show_status(self) -> None:
@@ -284,7 +347,7 @@ class ReaderApp(App[None]):
             return
         text = Text()
         text.append(f"{len(self.paper_list.rows)} shown / {len(self.entries)}", style="bold")
-        text.append(f" · {self._unread} unread · {self._starred} starred · filter: {self.filter_name}")
+        text.append(f" · {self.library.unread} unread · {self.library.starred} starred · filter: {self.filter_name}")
         if self.sort_key != "added":
             text.append(f" · sort: {self.sort_key}")
         if self.query_text.strip():
@@ -333,19 +396,23 @@ class ReaderApp(App[None]):
         return True
 
     def _took(self, updated: Iterable[Entry]) -> None:
+        """Show papers as the store now has them; the counts and the index follow one paper at a time."""
         for entry in updated:
             old = self.entries.get(entry.id)
-            self.entries[entry.id] = entry
-            if old is not None:
-                self._unread += int(not entry.state.read) - int(not old.state.read)
-                self._starred += int(entry.state.starred) - int(old.state.starred)
+            self._put(entry.id, entry)
             self.paper_list.replace(entry)
-            if self.index is not None and old is not None and (old.state.note, old.state.tags) != (
-                entry.state.note,
-                entry.state.tags,
+            if self.index is not None and (
+                old is None or (old.state.note, old.state.tags) != (entry.state.note, entry.state.tags)
             ):
                 self.index.update(entry)
+        current = self.paper_list.current
+        if current is not None and self._detail_entry is not None and current.id == self._detail_entry.id:
+            self._show_detail(current)  # its new state at once, not when the cursor next rests
         self._show_status()
+
+    def _put(self, paper_id: str, entry: Entry | None) -> None:
+        self.library.put(paper_id, entry)
+        self._journal.record(paper_id, entry)  # a load still running must not undo it
 
     # -- actions ------------------------------------------------------------------------
 
@@ -504,10 +571,10 @@ class ReaderApp(App[None]):
         if action is None:
             self._say("Nothing to undo.")
             return
-        if action.removed:
-            self._reload_after_change()
-        else:
-            self._took(self.store.entry(pid) for pid in action.states)
+        restored = [item.id for item in action.removed]  # back at the end of the store, and so of the list
+        self._took(self.store.entry(pid) for pid in dict.fromkeys([*restored, *action.states]))
+        if restored:
+            self._refresh_rows()
         self._say(f"Undid: {action.description}")
 
     def action_delete(self) -> None:
@@ -526,16 +593,17 @@ class ReaderApp(App[None]):
                 return
             self.history.record_delete(f"delete {what}", removed)
             self.paper_list.selected.clear()
-            self._reload_after_change()
+            self._forget(item.id for item in removed)
             self._say(f"Deleted {what}. Press u to undo.")
 
         self.push_screen(ConfirmScreen(f"Delete {what} and its note and tags?"), answered)
 
-    def _reload_after_change(self) -> None:
-        self.entries = {e.id: e for e in self.store.entries()}
-        self._recount()
-        if self.index is not None:
-            self.index = SearchIndex.load_or_build(list(self.entries.values()), self.store.path)
+    def _forget(self, paper_ids: Iterable[str]) -> None:
+        """Deleted papers leave the list, the counts and the index: no reading of the whole store."""
+        for paper_id in paper_ids:
+            self._put(paper_id, None)
+            if self.index is not None:
+                self.index.remove(paper_id)
         self._refresh_rows()
 
     def action_related(self) -> None:

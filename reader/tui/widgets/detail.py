@@ -80,7 +80,10 @@ class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body", markup=False)
 
+    terms: frozenset[str] = frozenset()  # the words highlighted in what is shown
+
     def show(self, entry: Entry | None, terms: set[str] | None = None) -> None:
+        self.terms = frozenset(terms or ())
         body = self.query_one("#detail-body", Static)
         if entry is None:
             body.update(Text("No paper to show. Import a page with: reader import FILE", style="dim"))

@@ -8,6 +8,7 @@ are cached until the paper or the highlight changes.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,26 +73,38 @@ class PaperList(ScrollView, can_focus=True):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def show(self, rows: Sequence[Entry], *, keep_id: str | None = None, terms: set[str] | None = None) -> None:
-        """Replace the rows; keep the cursor on ``keep_id`` when it is still shown."""
-        self.rows = list(rows)
-        self.terms = terms or set()
-        self._cache.clear()
-        self.virtual_size = Size(self._row_width(), len(self.rows))
-        index = 0
-        if keep_id is not None:
-            index = next((i for i, entry in enumerate(self.rows) if entry.id == keep_id), 0)
-        self.cursor = min(index, max(len(self.rows) - 1, 0))
-        self.refresh()
+        """Replace the rows; keep the cursor on ``keep_id`` when it is still shown.
+
+        The same rows again (a reload that changed nothing shown) redraw nothing.
+        """
+        rows, terms = list(rows), terms or set()
+        same = len(rows) == len(self.rows) and all(map(operator.is_, rows, self.rows)) and terms == self.terms
+        if not same:
+            self.rows, self.terms = rows, terms
+            self._cache.clear()
+            self.virtual_size = Size(self._row_width(), len(self.rows))
+            self.refresh()
+        cursor = min(self._index_of(keep_id), max(len(self.rows) - 1, 0))
+        if not same or cursor != self.cursor:
+            self.cursor = cursor
+
+    def _index_of(self, paper_id: str | None) -> int:
+        """Where ``paper_id`` is shown (0 when it is not); the row under the cursor is tried first."""
+        if paper_id is None:
+            return 0
+        current = self.current
+        if current is not None and current.id == paper_id:
+            return self.cursor
+        return next((i for i, entry in enumerate(self.rows) if entry.id == paper_id), 0)
 
     def replace(self, entry: Entry) -> None:
         """A paper's state changed: redraw its row only."""
-        for index, row in enumerate(self.rows):
-            if row.id == entry.id:
-                self.rows[index] = entry
-                self._forget(index)
-                if index == self.cursor:
-                    self.post_message(self.Highlighted(entry))
-                return
+        index = self._index_of(entry.id)
+        if index < len(self.rows) and self.rows[index].id == entry.id:
+            self.rows[index] = entry
+            self._forget(index)
+            if index == self.cursor:
+                self.post_message(self.Highlighted(entry))
 
     def toggle_selected(self) -> None:
         entry = self.current
