@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from reader.core.models import Link, LinkKind
+from reader.core.text import ascii_view
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*\\"
@@ -91,11 +92,20 @@ def classify(url: str, context: str = "") -> tuple[LinkKind, str | None]:
     return "other", None
 
 
-def find_links(text: str) -> tuple[Link, ...]:
-    """Every distinct link in ``text``, cleaned and classified, in order."""
-    if "://" not in text and "www." not in text.lower():  # what _URL needs: most abstracts have no link
+def find_links(text: str, view: bytes | None = None) -> tuple[Link, ...]:
+    """Every distinct link in ``text``, cleaned and classified, in order.
+
+    ``view`` is ``ascii_view(text)`` when the caller has it already.
+    """
+    if view is None and text.isascii():
+        view = ascii_view(text)
+    if view is None:
+        if "://" not in text and "www." not in text.lower():  # what _URL needs: most abstracts have no link
+            return ()
+        return _links(text, _URL.finditer(text))
+    if b"://" not in view and b"www." not in view:
         return ()
-    return _links(text, _url_matches(text) if text.isascii() else _URL.finditer(text))
+    return _links(text, _url_matches(text, view))
 
 
 def find_links_any(text: str) -> tuple[Link, ...]:
@@ -103,27 +113,25 @@ def find_links_any(text: str) -> tuple[Link, ...]:
     return _links(text, _URL.finditer(text))
 
 
-def _url_matches(text: str) -> Iterator[re.Match[str]]:
+def _url_matches(text: str, view: bytes) -> Iterator[re.Match[str]]:
     """``_URL.finditer(text)`` for ASCII text, several times faster.
 
-    Every match starts at ``http`` or ``www.`` in any case, so ``str.find`` on
-    the lower-cased text jumps from one such place to the next, and the regex
-    runs only there. (Outside ASCII, case-insensitive matching and lower() can
-    change lengths and letters: ``_URL.finditer`` does that text.)
+    Every match starts at ``http`` or ``www.`` in any case, so ``find`` on
+    the lower-case ``view`` jumps from one such place to the next, and the
+    regex runs only there. (Outside ASCII, case-insensitive matching and
+    lower() can change lengths and letters: ``_URL.finditer`` does that text.)
     """
-    lower = text.lower()
-    position = 0
-    while True:
-        http, www = lower.find("http", position), lower.find("www.", position)
+    http, www = view.find(b"http"), view.find(b"www.")
+    while http >= 0 or www >= 0:
         start = http if www < 0 or 0 <= http < www else www
-        if start < 0:
-            return
         match = _URL.match(text, start)
+        position = match.end() if match else start + 1
         if match:
             yield match
-            position = match.end()
-        else:
-            position = start + 1
+        if 0 <= http < position:
+            http = view.find(b"http", position)
+        if 0 <= www < position:
+            www = view.find(b"www.", position)
 
 
 def _links(text: str, matches: Iterable[re.Match[str]]) -> tuple[Link, ...]:

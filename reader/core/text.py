@@ -46,24 +46,34 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def squash(text: str) -> str:
-    """One line, single spaces: how titles and abstracts are shown."""
-    if _printable(text):  # then its only whitespace is the space (a test checks every code point)
+def squash(text: str, view: bytes | None = None) -> str:
+    """One line, single spaces: how titles and abstracts are shown.
+
+    ``view`` is ``ascii_view(text)`` when the caller has it already.
+    """
+    if view is None and text.isascii():  # a flag, not a scan
+        view = ascii_view(text)
+    printable = b"\x00" not in view if view is not None else text.isprintable()
+    if printable:  # then its only whitespace is the space (a test checks every code point)
         if "  " in text or text[:1] == " " or text[-1:] == " ":
             return " ".join(text.split())
         return text  # already one line with single spaces: most titles and abstracts
     return squash_any(text)
 
 
-_ASCII_CONTROL = bytes(range(32)) + b"\x7f"
+# ASCII as bytes: control characters to NUL, upper-case letters to lower case, the rest kept.
+_ASCII_VIEW = bytes(0 if c < 32 or c == 127 else c + 32 if 0x41 <= c <= 0x5A else c for c in range(256))
 
 
-def _printable(text: str) -> bool:
-    """``text.isprintable()``; ASCII text is checked as bytes, about three times faster."""
-    if text.isascii():  # a flag, not a scan
-        ascii_bytes = text.encode("ascii")
-        return len(ascii_bytes.translate(None, _ASCII_CONTROL)) == len(ascii_bytes)
-    return text.isprintable()
+def ascii_view(text: str) -> bytes | None:
+    """ASCII text as bytes in lower case, each control character made NUL; None for other text.
+
+    One C pass (encode is a copy) that answers what an import asks of every
+    abstract: is it printable (no NUL), where do ``http`` or ``www.`` start in
+    any case (at the same offsets as in ``text``). About three times faster
+    than ``isprintable()`` plus ``lower()``.
+    """
+    return text.encode("ascii").translate(_ASCII_VIEW) if text.isascii() else None
 
 
 def all_squashed(texts: Sequence[str]) -> bool:
@@ -78,8 +88,7 @@ def all_squashed(texts: Sequence[str]) -> bool:
     joined = "\n".join(texts)  # no text holds a newline, or it fails the control check below
     if not joined.isascii() or not all(texts):
         return False
-    ascii_bytes = joined.encode("ascii")
-    if len(ascii_bytes.translate(None, _ASCII_CONTROL)) != len(ascii_bytes) - (len(texts) - 1):
+    if joined.encode("ascii").translate(_ASCII_VIEW).count(0) != len(texts) - 1:
         return False  # a control character besides the newlines put between the texts
     return "  " not in joined and " \n" not in joined and "\n " not in joined and joined[0] != " " != joined[-1]
 
@@ -136,19 +145,26 @@ def fold(text: str) -> str:
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
-# Every ASCII character but a digit or a lower-case letter becomes a space.
-_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isdigit() or c.islower())})
+# Bytes: upper-case letters to lower case, digits and lower-case letters kept, anything else a space.
+_ASCII_KEY = bytes(
+    c + 32 if 0x41 <= c <= 0x5A else c if 0x30 <= c <= 0x39 or 0x61 <= c <= 0x7A else 0x20 for c in range(256)
+)
 
 
 def title_key(title: str) -> str:
     """The normalised title that identifies a paper across sources."""
     if title.isascii() and "\\" not in title and "~" not in title and "--" not in title:
-        # no LaTeX to read, and ASCII folds by lower(): the usual title, without the calls
-        return " ".join(title.lower().translate(_ASCII_NON_WORD).split())
+        # No LaTeX to read and ASCII folds by lower case: the usual title, as bytes, in three C
+        # passes instead of a regex (an import takes two keys per paper).
+        return _ascii_key(title)
     folded = fold(readable_latex(title))
-    if folded.isascii():  # one C pass instead of the regex (an import takes three keys per paper)
-        return " ".join(folded.translate(_ASCII_NON_WORD).split())
+    if folded.isascii():
+        return _ascii_key(folded)
     return _NON_WORD.sub(" ", folded).strip()
+
+
+def _ascii_key(text: str) -> str:
+    return b" ".join(text.encode("ascii").translate(_ASCII_KEY).split()).decode("ascii")
 
 
 def title_key_any(title: str) -> str:

@@ -10,6 +10,7 @@ LaTeX, mojibake and letters whose case folding changes their length.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 
@@ -24,8 +25,8 @@ from reader.core.merge import full_record, new_record
 from reader.core.models import Link, ParsedPaper, compact_record
 from reader.core.text import (
     _MOJIBAKE,
-    _printable,
     all_squashed,
+    ascii_view,
     readable_latex,
     repair_mojibake,
     squash,
@@ -55,16 +56,25 @@ def test_printable_text_holds_no_whitespace_but_the_space() -> None:
     assert both == [" "]
 
 
-def test_printable_ascii_is_what_isprintable_says() -> None:
+def test_ascii_view_of_every_ascii_character() -> None:
     for code in range(128):
-        assert _printable(chr(code)) is chr(code).isprintable(), hex(code)
-        assert _printable(f"ab{chr(code)}cd") is f"ab{chr(code)}cd".isprintable(), hex(code)
+        text = f"aB{chr(code)}c"
+        view = ascii_view(text)
+        assert view is not None
+        assert (b"\x00" not in view) is text.isprintable(), hex(code)
+        assert view == text.lower().encode() if text.isprintable() else view == b"ab\x00c", hex(code)
 
 
 @many
 @given(texts)
-def test_printable(text: str) -> None:
-    assert _printable(text) is text.isprintable()
+def test_ascii_view(text: str) -> None:
+    view = ascii_view(text)
+    if not text.isascii():
+        assert view is None
+        return
+    assert view is not None
+    assert (b"\x00" not in view) is text.isprintable()
+    assert view == bytes(0 if not c.isprintable() else ord(c.lower()) for c in text)
 
 
 @many
@@ -268,3 +278,11 @@ def test_author_names(names: list[object]) -> None:
     )
     assert json_api._names([{"name": name} for name in names]) == expected
     assert json_api._names(names) == expected
+
+
+@many
+@given(st.one_of(texts, st.sampled_from(["2024-05-28T17:47:19.000Z", " 2024-05-28", "2024-5-28", "٢٠٢٤-٠٥-٢٨x"])))
+def test_dates_remembered_are_dates_read(text: str) -> None:
+    day = re.match(r"\d{4}-\d{2}-\d{2}", text.strip())
+    assert json_api._date(text) == (day.group(0) if day else (text.strip() or None))
+    assert json_api._date(text) == json_api._date(text)  # the second answer comes from the cache

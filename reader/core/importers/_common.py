@@ -8,7 +8,7 @@ from typing import Any
 
 from reader.core.links import find_links
 from reader.core.models import Link, ParsedPaper
-from reader.core.text import all_squashed, readable_latex, repair_mojibake, squash, title_key
+from reader.core.text import all_squashed, ascii_view, readable_latex, repair_mojibake, squash, title_key
 
 # New-style (2007-) ids and old-style archive/number ids, with an optional version.
 _NEW_ID = r"\d{4}\.\d{4,5}"
@@ -107,8 +107,10 @@ def build(
     Links given by the source come first, then every link found in the
     abstract (and ``link_text``, such as an arXiv comment).
     """
-    raw = squash(repair_mojibake(abstract))
-    found = find_links(f"{raw} {link_text}" if link_text else raw)
+    text = repair_mojibake(abstract)
+    view = ascii_view(text)  # one pass that squash and find_links both read
+    raw = squash(text, view)
+    found = find_links(f"{raw} {link_text}") if link_text else find_links(raw, view if raw is text else None)
     shown = readable_latex(raw)
     names = tuple(authors)
     if not all_squashed(names):  # most author lists: plain ASCII names, nothing to do

@@ -9,6 +9,7 @@ holding Python reprs is refused by name: it is never evaluated.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -181,6 +182,12 @@ def _names(value: object) -> tuple[str, ...]:
 
 def _date(value: object) -> str | None:
     """The day of an ISO timestamp (``2024-05-28T17:47:19.000Z`` -> ``2024-05-28``)."""
-    text = as_str(value).strip()
+    return _day(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(text: str) -> str | None:
+    """``_date`` of a string; a daily list repeats a few timestamps in every item, so they are remembered."""
+    text = text.strip()
     match = _DAY.match(text)
     return match.group(0) if match else (text or None)
