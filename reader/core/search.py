@@ -33,8 +33,9 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import filterfalse
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress, filterfalse
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -66,6 +67,17 @@ _CODE_WEIGHT[_TITLE] = FIELD_WEIGHTS["title"]
 _CODE_WEIGHT[_ABSTRACT] = FIELD_WEIGHTS["abstract"]
 
 CACHE_VERSION = 1
+_PAUSE_EVERY = 10_000  # words between calls of a loader's ``pause`` in Python-level loops
+
+Pause = Callable[[], None]  # called between the steps of a load, to let another thread run
+
+
+def _no_pause() -> None:
+    pass
+
+
+_paper_ids = attrgetter("paper.id")  # C-level attribute access: no Python frame per paper
+_titles = attrgetter("paper.title")
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
@@ -168,7 +180,7 @@ class _Base:
         self.docs = docs
         self.codes = codes
         self.title_lengths = title_lengths
-        self.word_id = {word: i for i, word in enumerate(vocab)}
+        self.word_id = dict(zip(vocab, range(len(vocab)), strict=True))
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> _Base:
@@ -187,14 +199,20 @@ class _Base:
             word_ids.extend(map(lookup, abstract))
             counts[position] = (len(title), len(abstract))
             title_lengths[position] = len(entry.paper.title)
-        words = np.array(word_ids, dtype=np.int32)
+        # Number the words in sorted order: the vocabulary is kept sorted (prefix
+        # matching bisects it), and a list already sorted sorts again in linear time.
+        first_seen = list(vocab)
+        ordered = sorted(first_seen)
+        rank = dict(zip(ordered, range(len(ordered)), strict=True))
+        renumber = np.fromiter(map(rank.__getitem__, first_seen), dtype=np.int32, count=len(first_seen))
+        words = renumber[np.array(word_ids, dtype=np.int32)]
         flat = counts.ravel()
         docs = np.repeat(np.repeat(np.arange(len(entries), dtype=np.int32), 2), flat)
         codes = np.repeat(np.tile(np.array([_TITLE, _ABSTRACT], dtype=np.uint8), len(entries)), flat)
         order = np.argsort(words, kind="stable")  # stable: papers stay in order within a word
         offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(vocab)), out=offsets[1:])
-        return cls([e.id for e in entries], list(vocab), offsets, docs[order], codes[order], title_lengths)
+        return cls([e.id for e in entries], ordered, offsets, docs[order], codes[order], title_lengths)
 
     def postings(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None:
         index = self.word_id.get(word)
@@ -227,22 +245,34 @@ class _Base:
                 os.unlink(tmp_name)
 
     @classmethod
-    def load(cls, path: Path, signature: str, entries: Sequence[Entry]) -> _Base | None:
-        """The saved postings if they describe exactly these papers, else None (never raises)."""
+    def load(cls, path: Path, signature: str, entries: Sequence[Entry], pause: Pause = _no_pause) -> _Base | None:
+        """The saved postings if they describe exactly these papers, else None (never raises).
+
+        ``pause`` is called between the steps (each a few milliseconds of
+        work that holds the interpreter), so that a UI thread never waits
+        for the whole load.
+        """
         try:
             with np.load(path, allow_pickle=False) as data:
                 if int(data["version"][0]) != CACHE_VERSION or _array_text(data["signature"]) != signature:
                     return None
                 ids = _array_text(data["ids"]).split("\n") if len(entries) else []
+                pause()
                 vocab_text = _array_text(data["vocab"])
                 vocab = vocab_text.split("\n") if vocab_text else []
-                offsets, docs, codes = data["offsets"], data["docs"], data["codes"]
-                title_lengths = data["title_lengths"]
+                pause()
+                offsets, title_lengths = data["offsets"], data["title_lengths"]
+                docs = data["docs"]
+                pause()
+                codes = data["codes"]
+                pause()
         except Exception:  # a damaged cache is rebuilt, whatever the damage
             return None
-        if not _consistent(ids, vocab, offsets, docs, codes, title_lengths, entries):
+        if not _consistent(ids, vocab, offsets, docs, codes, title_lengths, entries, pause):
             return None
-        return cls(ids, vocab, offsets, docs, codes, title_lengths)
+        base = cls(ids, vocab, offsets, docs, codes, title_lengths)
+        pause()
+        return base
 
 
 def _text_array(text: str) -> npt.NDArray[np.uint8]:
@@ -261,11 +291,13 @@ def _consistent(
     codes: npt.NDArray[np.uint8],
     title_lengths: npt.NDArray[np.int32],
     entries: Sequence[Entry],
+    pause: Pause = _no_pause,
 ) -> bool:
     """Whether loaded arrays fit together and match the papers they claim to index."""
     n = len(entries)
-    if ids != [e.id for e in entries] or len(title_lengths) != n:
+    if ids != list(map(_paper_ids, entries)) or len(title_lengths) != n:
         return False
+    pause()
     if offsets.ndim != 1 or len(offsets) != len(vocab) + 1 or offsets.dtype != np.int64:
         return False
     if docs.dtype != np.int32 or codes.dtype != np.uint8 or len(docs) != len(codes) or offsets[-1] != len(docs):
@@ -274,18 +306,20 @@ def _consistent(
         return False
     if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n or int(codes.max()) > _ABSTRACT):
         return False
-    lengths = np.fromiter((len(e.paper.title) for e in entries), dtype=np.int32, count=n)
+    pause()
+    lengths = np.fromiter(map(len, map(_titles, entries)), dtype=np.int32, count=n)
     return bool(np.array_equal(lengths, title_lengths))
 
 
 class SearchIndex:
     """An inverted index over the store's papers, updated one paper at a time."""
 
-    def __init__(self, entries: Iterable[Entry] = (), *, _base: _Base | None = None) -> None:
+    def __init__(self, entries: Iterable[Entry] = (), *, _base: _Base | None = None, _pause: Pause = _no_pause) -> None:
         listed = list(entries)
         self._base = _base if _base is not None else _Base.build(listed)
         self.ids: list[str] = list(self._base.ids)
-        self._position = {pid: i for i, pid in enumerate(self.ids)}
+        self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        _pause()
         self._masked = np.zeros(len(self.ids), dtype=bool)  # base postings ignored (overlay or removed)
         self._removed: set[int] = set()
         self._overlay: dict[int, dict[str, float]] = {}
@@ -293,26 +327,30 @@ class SearchIndex:
         self._sorted_vocab: list[str] | None = None
         self._by_length: dict[tuple[int, str], list[str]] | None = None
         self._expanded: dict[str, dict[str, float]] = {}
-        for entry in listed:
-            if entry.state.note or entry.state.tags:
-                self.update(entry)
+        notes, tags = map(attrgetter("state.note"), listed), map(attrgetter("state.tags"), listed)
+        for entry in compress(listed, map(any, zip(notes, tags, strict=True))):  # papers with a note or tags
+            self.update(entry)
+        _pause()
 
     @classmethod
-    def load_or_build(cls, entries: Sequence[Entry], source: Path, cache: Path | None = None) -> SearchIndex:
+    def load_or_build(
+        cls, entries: Sequence[Entry], source: Path, cache: Path | None = None, *, pause: Pause = _no_pause
+    ) -> SearchIndex:
         """The index for ``entries`` read from the papers file ``source``, via a cache file beside it.
 
         The cache is derived data keyed by the papers file's identity (inode,
         size, mtime) and checked against the papers themselves: a missing,
-        stale or damaged cache is silently rebuilt, never an error.
+        stale or damaged cache is silently rebuilt, never an error. ``pause``
+        is called between the steps of loading the cache (see ``_Base.load``).
         """
         cache = cache or cache_path_for(source)
         before = _file_signature(source)
-        base = _Base.load(cache, before, entries) if before else None
+        base = _Base.load(cache, before, entries, pause) if before else None
         if base is None:
             base = _Base.build(entries)
             if before and _file_signature(source) == before:
                 base.save(cache, before)
-        return cls(entries, _base=base)
+        return cls(entries, _base=base, _pause=pause)
 
     def __len__(self) -> int:
         return len(self.ids) - len(self._removed)
@@ -371,11 +409,11 @@ class SearchIndex:
 
     def _vocab(self) -> list[str]:
         if self._sorted_vocab is None:
-            extra = [w for w in self._overlay_postings if w not in self._base.word_id]
-            self._sorted_vocab = sorted([*self._base.vocab, *extra])
+            extra = sorted(w for w in self._overlay_postings if w not in self._base.word_id)
+            self._sorted_vocab = sorted([*self._base.vocab, *extra])  # two sorted runs (see build): one merge
         return self._sorted_vocab
 
-    def _lengths(self) -> dict[tuple[int, str], list[str]]:
+    def _lengths(self, pause: Pause = _no_pause) -> dict[tuple[int, str], list[str]]:
         """Vocabulary words by (length, letter), filed under each of their first two letters.
 
         One typo (a substitution, insertion, deletion or swap) leaves at least
@@ -385,15 +423,22 @@ class SearchIndex:
         """
         if self._by_length is None:
             buckets: dict[tuple[int, str], list[str]] = {}
-            for word in self._vocab():
+            for count, word in enumerate(self._vocab(), 1):
                 for letter in set(word[:2]):
                     buckets.setdefault((len(word), letter), []).append(word)
+                if not count % _PAUSE_EVERY:
+                    pause()
             self._by_length = buckets
         return self._by_length
 
-    def prepare(self) -> None:
-        """Build the sorted vocabulary and length buckets now (e.g. in a worker), not on the first key press."""
-        self._lengths()
+    def prepare(self, pause: Pause = _no_pause) -> None:
+        """Build the sorted vocabulary and length buckets now (e.g. in a worker), not on the first key press.
+
+        ``pause`` is called every few thousand words, so that a UI thread never waits for all of them.
+        """
+        self._vocab()
+        pause()
+        self._lengths(pause)
 
     def expand(self, word: str) -> dict[str, float]:
         """Vocabulary words that ``word`` stands for, each with how well it matched (cached per word)."""

@@ -8,6 +8,7 @@ searching, copying and exporting run in workers so the screen never freezes.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +33,7 @@ from reader.core.models import Entry, ReadingState
 from reader.core.search import SearchIndex
 from reader.core.store import Store
 from reader.core.text import strip_control
-from reader.tui.loading import Journal, Loaded, quiet_heap, thaw_heap
+from reader.tui.loading import Journal, Loaded, Pacer, quiet_heap, thaw_heap
 from reader.tui.providers import ReaderCommands
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
@@ -53,7 +54,7 @@ SORTS = ("added", "listed", "title", "upvotes", "stars", "status")
 NARROW = 90
 DISK_CHECK_SECONDS = 1.5
 DETAIL_PAUSE = 0.1  # seconds the cursor rests before the detail pane follows a held key
-LOAD_PAUSE = 0.005  # seconds the loading worker yields after each batch of 2,000 papers
+LOAD_BATCH = 500  # papers the loading worker builds between two turns of the UI thread
 EXPORT_NAME = "reader-notes.md"
 _CONSOLE_BROWSERS = {"www-browser", "lynx", "links", "elinks", "w3m"}
 
@@ -162,6 +163,7 @@ class ReaderApp(App[None]):
         return self.query_one(DetailPane)
 
     def on_mount(self) -> None:
+        self._ui_loop = asyncio.get_running_loop()  # workers let it run first (see Pacer)
         for problem in self._setting_problems:
             self._say(problem, title="Settings", severity="warning")
         self.paper_list.focus()
@@ -194,19 +196,24 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, generation: int, first: bool) -> None:
-        """Entries, counts and search index, all built here: the UI thread only swaps them in."""
+        """Entries, counts and search index, all built here: the UI thread only swaps them in.
+
+        The work goes in small steps, and the UI thread goes first between them
+        (``Pacer``): keys never wait for 100k papers.
+        """
+        pause = Pacer(self._ui_loop)
         with quiet_heap():
             loaded = Loaded()
-            for batch in self.store.iter_entries():
+            for batch in self.store.iter_entries(batch=LOAD_BATCH):
                 if first and not loaded.entries:  # the first screenful at once, the rest follows
                     self.call_from_thread(self._first_batch, generation, batch)
                 loaded.add(batch)
-                time.sleep(LOAD_PAUSE)  # the UI thread runs between batches: keys never wait for 100k papers
+                pause()
                 if generation != self._load_generation:
                     return  # a newer load took over
             self.call_from_thread(self._loaded, generation, loaded)
-            index = SearchIndex.load_or_build(list(loaded.entries.values()), self.store.path)
-            index.prepare()
+            index = SearchIndex.load_or_build(list(loaded.entries.values()), self.store.path, pause=pause)
+            index.prepare(pause)
         self.call_from_thread(self._indexed, generation, index)
 
     def _first_batch(self, generation: int, batch: list[Entry]) -> None:
@@ -343,7 +350,7 @@ class ReaderApp(App[None]):
         if status is None:
             return  # shutting down
         if self.is_loading and not self.entries:
-            status.update(Text("loading the store…"))
+            status.update(Text("loading the store…"), layout=False)
             return
         text = Text()
         text.append(f"{len(self.paper_list.rows)} shown / {len(self.entries)}", style="bold")
@@ -363,7 +370,8 @@ class ReaderApp(App[None]):
             text.append(" · exporting…", style="dim")
         for problem in self.query_errors:
             text.append(f" · {problem}", style="bold red")
-        status.update(text)
+        if text != status.content:
+            status.update(text, layout=False)  # one line, sized by the stylesheet: no layout for a new text
 
     # -- helpers for actions ----------------------------------------------------------
 

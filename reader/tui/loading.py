@@ -7,6 +7,14 @@ worker built, and then replays the few changes the user made meanwhile
 (``Journal``): the worker reads the store once, at its start, so a paper
 marked read during the load would otherwise come back unread.
 
+Even so the worker competes with the UI thread for the interpreter: Python
+runs one thread at a time, and a thread that asks for it back waits up to
+the switch interval (5 ms) each time, many times per key and per frame.
+So the worker works in small steps and, between them, lets the UI thread's
+event loop come round first (``Pacer``): when the loop is idle that costs
+well under a millisecond, and when it is busy (a key, a frame) the worker
+waits for it and then gives it as long again.
+
 The other thing that stalls every thread is Python's cyclic garbage
 collector: a full collection walks every object alive (about a million at
 100k papers) in 0.2-0.5 s and holds the interpreter meanwhile, and loading
@@ -20,7 +28,10 @@ ends.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -82,6 +93,33 @@ class Journal:
     def replay(self, loaded: Loaded) -> None:
         for paper_id, entry in self.changes.items():
             loaded.put(paper_id, entry)
+
+
+BUSY = 0.002  # seconds: a UI loop that took longer than this to answer was busy
+MAX_GIVE = 0.05  # the longest a worker pauses for a busy UI thread at one time
+ANSWER_LIMIT = 1.0  # a UI loop that does not answer within this (shutting down): carry on
+
+
+class Pacer:
+    """Called between the steps of a worker: gives way to the UI thread whenever it has work to do."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.waited = 0.0  # seconds spent giving way, for measurements
+
+    def __call__(self) -> None:
+        answered = threading.Event()
+        start = time.perf_counter()
+        try:
+            self._loop.call_soon_threadsafe(answered.set)
+        except RuntimeError:  # the loop is closed: the app is gone
+            return
+        answered.wait(ANSWER_LIMIT)
+        took = time.perf_counter() - start
+        if took > BUSY:
+            time.sleep(min(took, MAX_GIVE))  # it was busy: most likely it still is (the next key, a frame)
+            took += min(took, MAX_GIVE)
+        self.waited += took
 
 
 @contextmanager

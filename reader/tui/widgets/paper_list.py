@@ -75,15 +75,22 @@ class PaperList(ScrollView, can_focus=True):
     def show(self, rows: Sequence[Entry], *, keep_id: str | None = None, terms: set[str] | None = None) -> None:
         """Replace the rows; keep the cursor on ``keep_id`` when it is still shown.
 
-        The same rows again (a reload that changed nothing shown) redraw nothing.
+        The same rows again (a reload that changed nothing shown) redraw nothing,
+        and more rows after the same ones (the rest of a store that was loading)
+        only redraw what was blank: the rows on screen stay as they are.
         """
         rows, terms = list(rows), terms or set()
-        same = len(rows) == len(self.rows) and all(map(operator.is_, rows, self.rows)) and terms == self.terms
+        kept = terms == self.terms and len(rows) >= len(self.rows) and all(map(operator.is_, self.rows, rows))
+        same = kept and len(rows) == len(self.rows)
         if not same:
+            shown_before = len(self.rows)
             self.rows, self.terms = rows, terms
-            self._cache.clear()
             self.virtual_size = Size(self._row_width(), len(self.rows))
-            self.refresh()
+            if not kept:
+                self._cache.clear()
+                self.refresh()
+            elif shown_before < self.scroll_offset.y + self.scrollable_content_region.height:
+                self.refresh()
         cursor = min(self._index_of(keep_id), max(len(self.rows) - 1, 0))
         if not same or cursor != self.cursor:
             self.cursor = cursor
