@@ -18,6 +18,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*\\"
 _LATEX_ESCAPE = re.compile(r"\\([_%&#~$])")  # BibTeX abstracts escape these inside URLs too
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_TRIMMED = frozenset(_TRAILING) | frozenset(_CLOSERS)
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org"}
 _NOT_CODE_PREFIXES = ("/papers", "/blog", "/docs", "/login", "/join")
 _PROJECT_HOST_SUFFIXES = (".github.io", ".gitlab.io", ".notion.site", ".netlify.app", ".vercel.app", ".pages.dev")
@@ -30,6 +31,8 @@ _PROJECT_CUE = re.compile(r"(project|home)\s*page|homepage|website|demo|webpage"
 
 def _trim(url: str) -> str:
     """Drop punctuation that belongs to the sentence, keeping balanced brackets."""
+    if url[-1:] not in _TRIMMED:  # most links end in a letter, a digit or a slash
+        return url
     while url:
         last = url[-1]
         if last in _TRAILING or (last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])):
@@ -49,7 +52,7 @@ def _undouble(url: str) -> str:
 
 def canonical(url: str) -> str:
     """The form used to tell two links apart."""
-    if url.lower().startswith("www."):
+    if url[:4].lower() == "www.":  # as url.lower().startswith("www."): only w, W and . lower to w and .
         url = "https://" + url
     return url
 
@@ -74,8 +77,13 @@ def host_and_path_any(url: str) -> tuple[str, str]:
 
 def classify(url: str, context: str = "") -> tuple[LinkKind, str | None]:
     """Say what a link is; for code hosts also the ``owner/repo`` root."""
+    return _classify(canonical(url), context)
+
+
+def _classify(url: str, context: str) -> tuple[LinkKind, str | None]:
+    """``classify`` of a URL already in its canonical form."""
     try:
-        host, path = host_and_path(canonical(url))
+        host, path = host_and_path(url)
     except ValueError:  # a bracketed host that is no IPv6 address: text, not a link to a site
         return "other", None
     segments = [s for s in path.split("/") if s]
@@ -150,7 +158,7 @@ def _links(text: str, matches: Iterable[re.Match[str]]) -> tuple[Link, ...]:
             continue
         seen.add(key)
         context = text[max(0, match.start() - 40) : match.start()]
-        kind, repo = classify(url, context)
+        kind, repo = _classify(url, context)
         links.append(Link(url=url, kind=kind, repo=repo))
     return tuple(links)
 

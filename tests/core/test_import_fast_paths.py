@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from reader.core.importers import json_api
 from reader.core.importers._common import _fill, build, dedupe, merge_links
-from reader.core.links import find_links, find_links_any, host_and_path, host_and_path_any, make_link
+from reader.core.links import canonical, find_links, find_links_any, host_and_path, host_and_path_any, make_link
 from reader.core.merge import full_record, new_record
 from reader.core.models import Link, ParsedPaper, compact_record
 from reader.core.text import (
@@ -286,3 +286,10 @@ def test_dates_remembered_are_dates_read(text: str) -> None:
     day = re.match(r"\d{4}-\d{2}-\d{2}", text.strip())
     assert json_api._date(text) == (day.group(0) if day else (text.strip() or None))
     assert json_api._date(text) == json_api._date(text)  # the second answer comes from the cache
+
+
+@many
+@given(st.one_of(urls, texts, st.sampled_from(["WwW.x", "www", "İwww.x", "wwwİ.x", "KwW.x", "ｗww.x"])))
+def test_canonical(url: str) -> None:
+    assert canonical(url) == ("https://" + url if url.lower().startswith("www.") else url)
+    assert canonical(canonical(url)) == canonical(url)  # what lets find_links classify without it
