@@ -8,7 +8,7 @@ from typing import Any
 
 from reader.cli.output import chosen_filter, describe, marks, print_hits, print_json, print_table
 from reader.cli.parser import UsageError
-from reader.cli.progress import fetch_progress, import_progress, merge_progress
+from reader.cli.progress import fetch_progress, import_progress, merge_progress, read_progress
 from reader.core import export, library, query, related, sorting, stats
 from reader.core.search import SearchIndex
 from reader.core.store import Store
@@ -17,7 +17,9 @@ from reader.core.text import strip_control
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty()
-    parsed = library.parse_inputs(args.paths, import_progress if show_progress else None)
+    parsed = library.parse_inputs(
+        args.paths, import_progress if show_progress else None, read_progress if show_progress else None
+    )
     if show_progress:
         sys.stderr.write("\r\x1b[K")
     plan = store.import_files(parsed, progress=merge_progress if show_progress else None)

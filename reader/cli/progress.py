@@ -28,6 +28,16 @@ def import_progress(done: int, total: int, path: Path) -> None:
     sys.stderr.flush()
 
 
+def read_progress(done: int, total: int, path: Path) -> None:
+    """A bar on a terminal while the papers of one long list (a daily-papers JSON file) are read."""
+    if total < 5000:
+        return
+    filled = BAR_WIDTH * done // total
+    name = strip_control(path.name)[:40]
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} papers read  {name}\x1b[K")
+    sys.stderr.flush()
+
+
 def merge_progress(done: int, total: int) -> None:
     """A bar on a terminal while many papers are merged into the store."""
     if total < 5000:

@@ -30,18 +30,29 @@ def open_store(db: str | os.PathLike[str] | None = None) -> Store:
     return Store(path)
 
 
-def parse_inputs(paths: Sequence[Path], progress: Progress | None = None) -> list[ParsedFile]:
-    """Parse every file first, so a bad one stops the import before the store is touched."""
+def parse_inputs(
+    paths: Sequence[Path], progress: Progress | None = None, reading: Progress | None = None
+) -> list[ParsedFile]:
+    """Parse every file first, so a bad one stops the import before the store is touched.
+
+    ``progress(done, total, path)`` counts files; ``reading(done, total, path)``
+    counts the papers read in a file, for the shapes that say (JSON lists).
+    """
     files = expand_paths(list(paths))
     parsed: list[ParsedFile] = []
     for number, path in enumerate(files, start=1):
         if progress:
             progress(number - 1, len(files), path)
+        items = _for_file(reading, path) if reading else None
         with gc_paused():  # 100k parsed papers hold no cycles; collections only walk them
-            parsed.append(read_file(path))
+            parsed.append(read_file(path, items))
     if progress and files:
         progress(len(files), len(files), files[-1])
     return parsed
+
+
+def _for_file(reading: Progress, path: Path) -> Callable[[int, int], None]:
+    return lambda done, total: reading(done, total, path)
 
 
 def import_paths(store: Store, paths: Sequence[Path], progress: Progress | None = None) -> ImportPlan:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reader.core.errors import InputError
 from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api
+from reader.core.importers._parallel import Progress
 from reader.core.models import ParsedPaper
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -32,6 +33,7 @@ _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
 _HTML = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _LONG_LINE = 1_000_000
 _ONE_LINE_OK = {"hf-api", "paperswithcode-api", "arxiv-atom"}  # minified JSON and XML are one line
+_COUNTS_ITEMS = {"hf-api", "paperswithcode-api"}  # the shapes 100k-paper files come in: they report progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +67,11 @@ def detect(text: str) -> str | None:
     return None
 
 
-def parse_text(text: str, path: Path) -> ParsedFile:
-    """Detect the shape and parse; any failure is an ``InputError`` naming ``path``."""
+def parse_text(text: str, path: Path, progress: Progress | None = None) -> ParsedFile:
+    """Detect the shape and parse; any failure is an ``InputError`` naming ``path``.
+
+    ``progress(done, total)`` counts the items read, for the JSON shapes.
+    """
     if _HTML.match(text[:4096]):
         raise InputError(
             "an HTML page, not a paper list: copy the page as text, or save the daily-papers API JSON",
@@ -78,7 +83,7 @@ def parse_text(text: str, path: Path) -> ParsedFile:
             if name not in _ONE_LINE_OK:
                 _refuse_long_lines(text, path)
             try:
-                papers = parse(text, path)
+                papers = json_api.parse(text, path, progress) if name in _COUNTS_ITEMS else parse(text, path)
             except RecursionError:
                 raise InputError(f"nested too deeply to read as {name}", path=path) from None
             if not papers:
@@ -108,8 +113,8 @@ def _not_a_list(text: str) -> str:
     return message
 
 
-def read_file(path: Path) -> ParsedFile:
-    """Parse one file, or raise ``InputError`` naming it."""
+def read_file(path: Path, progress: Progress | None = None) -> ParsedFile:
+    """Parse one file, or raise ``InputError`` naming it; ``progress`` as for ``parse_text``."""
     try:
         if path.is_dir():
             raise InputError("is a directory", path=path)
@@ -123,7 +128,9 @@ def read_file(path: Path) -> ParsedFile:
         raise InputError("permission denied", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    return parse_text(decode(raw, path), path)
+    text = decode(raw, path)
+    del raw  # a big file is held once, not twice, while it is parsed
+    return parse_text(text, path, progress)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

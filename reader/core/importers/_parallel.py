@@ -38,6 +38,7 @@ from reader.core.models import ParsedPaper
 
 Item = TypeVar("Item")
 ParseItem = Callable[[Item, int, Path], ParsedPaper]
+Progress = Callable[[int, int], None]  # items read so far, items in all
 
 MIN_ITEMS = 20_000  # below this the fork and the pickling cost about what they save
 CHUNK = 1_000  # items per claim: small enough that neither process waits long for the other at the end
@@ -53,31 +54,34 @@ def parse_items(
     min_items: int | None = None,
     chunk: int = CHUNK,
     second_core: bool | None = None,
+    progress: Progress | None = None,
 ) -> list[ParsedPaper]:
     """``[parse(item, number, path) for number, item in enumerate(items, start=1)]``, maybe on two cores.
 
     Lists shorter than ``min_items`` (default ``MIN_ITEMS``) are parsed here
     alone; so is any list when ``second_core`` is False, or when it is None
     and the load average says the machine has no second core to spare.
+    ``progress(done, total)`` hears about every chunk taken, in order.
     """
     chunks = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-    if len(items) < max(MIN_ITEMS if min_items is None else min_items, 2) or len(chunks) < 2:
-        return _parse_range(parse, items, path, 0, len(items))
-    if not _can_fork() or not (_idle_cores() >= 1.5 if second_core is None else second_core):
-        return _parse_range(parse, items, path, 0, len(items))
+    alone = len(items) < max(MIN_ITEMS if min_items is None else min_items, 2) or len(chunks) < 2
+    if alone or not _can_fork() or not (_idle_cores() >= 1.5 if second_core is None else second_core):
+        return _one_core(parse, items, path, chunks, progress)
     try:
         queue = _queue(len(chunks))
     except OSError:  # no pipe to spare: one core it is
-        return _parse_range(parse, items, path, 0, len(items))
+        return _one_core(parse, items, path, chunks, progress)
     with os.fdopen(queue, "rb", buffering=0) as tokens, tempfile.TemporaryFile() as delivered:
         try:
             child = _fork(lambda: _child(parse, items, path, chunks, tokens, delivered))
         except OSError:
-            return _parse_range(parse, items, path, 0, len(items))
+            return _one_core(parse, items, path, chunks, progress)
         done: dict[int, list[ParsedPaper]] = {}
         failed: tuple[int, Exception] | None = None
         try:
             while (number := _take(tokens)) is not None:
+                if progress:  # the queue hands chunks out in order: all before this one are taken
+                    progress(chunks[number][0], len(items))
                 try:
                     done[number] = _parse_range(parse, items, path, *chunks[number])
                 except Exception as exc:  # raised after the chunks before it, as a plain loop would
@@ -93,6 +97,21 @@ def parse_items(
         if failed is not None and number == failed[0]:
             raise failed[1]
         papers += done.get(number) or _parse_range(parse, items, path, start, stop)
+    if progress:
+        progress(len(items), len(items))
+    return papers
+
+
+def _one_core(
+    parse: ParseItem[Item], items: Sequence[Item], path: Path, chunks: list[tuple[int, int]], progress: Progress | None
+) -> list[ParsedPaper]:
+    if progress is None:
+        return _parse_range(parse, items, path, 0, len(items))
+    papers: list[ParsedPaper] = []
+    for start, stop in chunks:
+        progress(start, len(items))
+        papers += _parse_range(parse, items, path, start, stop)
+    progress(len(items), len(items))
     return papers
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from reader.core.errors import InputError
 from reader.core.importers._common import arxiv_id_in, as_int, as_str, build, dedupe, exact_arxiv_id
-from reader.core.importers._parallel import parse_items
+from reader.core.importers._parallel import Progress, parse_items
 from reader.core.links import make_link
 from reader.core.models import Link, ParsedPaper
 from reader.core.text import all_squashed
@@ -52,10 +52,11 @@ def load(text: str, path: Path) -> Any:
         raise InputError("invalid JSON: nested too deeply", path=path) from None
 
 
-def parse(text: str, path: Path) -> list[ParsedPaper]:
+def parse(text: str, path: Path, progress: Progress | None = None) -> list[ParsedPaper]:
+    """The papers of a JSON paper list; ``progress(done, total)`` counts items read."""
     data = load(text, path)
     items = _items(data, text, path)
-    return dedupe(parse_items(_item, items, path))
+    return dedupe(parse_items(_item, items, path, progress=progress))
 
 
 def _items(data: Any, text: str, path: Path) -> list[Any]:
