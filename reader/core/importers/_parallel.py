@@ -65,7 +65,7 @@ def parse_items(
     """
     chunks = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
     alone = len(items) < max(MIN_ITEMS if min_items is None else min_items, 2) or len(chunks) < 2
-    if alone or not _can_fork() or not (_idle_cores() >= 1.5 if second_core is None else second_core):
+    if alone or not _can_fork() or not (second_core_idle() if second_core is None else second_core):
         return _one_core(parse, items, path, chunks, progress)
     try:
         queue = _queue(len(chunks))
@@ -119,8 +119,8 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _idle_cores() -> float:
-    """About how many cores nothing else has used lately (the one-minute load average).
+def second_core_idle() -> bool:
+    """Whether a second core has been left idle lately (by the one-minute load average).
 
     On a machine whose second core is busy the child only slows this process
     down: the two would share one core, and the child's papers still have to
@@ -130,7 +130,7 @@ def _idle_cores() -> float:
         load = os.getloadavg()[0]
     except OSError:  # no load average to read: assume a quiet machine
         load = 0.0
-    return len(_cores()) - load
+    return len(_cores()) - load >= 1.5
 
 
 def _cores() -> set[int]:
