@@ -9,6 +9,7 @@ searching, copying and exporting run in workers so the screen never freezes.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
@@ -120,6 +121,7 @@ class ReaderApp(App[None]):
         self._load_generation = 0  # a load's results count only while it is the newest one
         self._journal = Journal()  # changes made since the newest load began
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
+        self._gone_from_cursor: tuple[str | None, str | None] = (None, None)  # deleted id, where the cursor goes
         if demo:
             self.sub_title = "demo: a throwaway store"
 
@@ -202,7 +204,7 @@ class ReaderApp(App[None]):
         (``Pacer``): keys never wait for 100k papers.
         """
         pause = Pacer(self._ui_loop)
-        with quiet_heap():
+        with quiet_heap(keep=lambda: generation == self._load_generation):
             loaded = Loaded()
             for batch in self.store.iter_entries(batch=LOAD_BATCH):
                 if first and not loaded.entries:  # the first screenful at once, the rest follows
@@ -245,6 +247,7 @@ class ReaderApp(App[None]):
         self._refresh_rows()
 
     def on_unmount(self) -> None:
+        self._load_generation += 1  # a load still running counts no more
         thaw_heap()
 
     def _check_disk(self) -> None:
@@ -300,6 +303,8 @@ class ReaderApp(App[None]):
             # A new query: start at its best match.
             current = self.paper_list.current
             keep = current.id if current and text == self._rows_query else None
+            if keep is not None and keep == self._gone_from_cursor[0]:
+                keep = self._gone_from_cursor[1]  # the paper under the cursor was deleted: the next one
             self._rows_query = text
             self.paper_list.show(rows, keep_id=keep, terms=terms)
             if self.paper_list.current is not self._detail_entry or self.detail.terms != self.paper_list.terms:
@@ -601,18 +606,28 @@ class ReaderApp(App[None]):
                 return
             self.history.record_delete(f"delete {what}", removed)
             self.paper_list.selected.clear()
-            self._forget(item.id for item in removed)
+            self._forget([item.id for item in removed])
             self._say(f"Deleted {what}. Press u to undo.")
 
         self.push_screen(ConfirmScreen(f"Delete {what} and its note and tags?"), answered)
 
-    def _forget(self, paper_ids: Iterable[str]) -> None:
+    def _forget(self, paper_ids: Sequence[str]) -> None:
         """Deleted papers leave the list, the counts and the index: no reading of the whole store."""
+        current = self.paper_list.current
+        if current is not None and current.id in paper_ids:
+            self._gone_from_cursor = (current.id, self._next_row_not_in(set(paper_ids)))
         for paper_id in paper_ids:
             self._put(paper_id, None)
             if self.index is not None:
                 self.index.remove(paper_id)
         self._refresh_rows()
+
+    def _next_row_not_in(self, gone: set[str]) -> str | None:
+        """The id of the first row from the cursor on (else before it) that is not in ``gone``."""
+        rows, cursor = self.paper_list.rows, self.paper_list.cursor
+        after = (row.id for row in itertools.islice(rows, cursor, None) if row.id not in gone)
+        before = (row.id for row in reversed(rows[:cursor]) if row.id not in gone)
+        return next(after, None) or next(before, None)
 
     def action_related(self) -> None:
         entry = self.paper_list.current

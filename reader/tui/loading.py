@@ -32,7 +32,7 @@ import asyncio
 import gc
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -123,11 +123,16 @@ class Pacer:
 
 
 @contextmanager
-def quiet_heap() -> Iterator[None]:
-    """No cyclic collection while the store loads; afterwards, what was loaded is left out of later ones."""
+def quiet_heap(keep: Callable[[], bool] = lambda: True) -> Iterator[None]:
+    """No cyclic collection while the store loads; afterwards, if ``keep()``, what was loaded is left out of later ones.
+
+    ``keep`` says whether the load still counts: a load overtaken by a newer
+    one, or still running when the app ended, freezes nothing.
+    """
     with gc_paused():
         yield
-    gc.freeze()
+    if keep():
+        gc.freeze()
 
 
 def thaw_heap() -> None:

@@ -227,3 +227,39 @@ def test_cache_of_another_store_is_not_trusted(seeded: Store, tmp_path: Path) ->
     assert found[0].startswith("Swift4D")
     other.close()
 
+
+
+def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store) -> None:
+    """Caches written before the vocabulary was kept sorted load as they are, and prefixes still match."""
+    from reader.core.search import _Base, _file_signature
+
+    entries = seeded.entries()
+    built = _Base.build(entries)
+    assert built.vocab == sorted(built.vocab)
+    # The same postings with the words numbered backwards, as an older cache could hold them.
+    spans = [(built.offsets[i], built.offsets[i + 1]) for i in range(len(built.vocab))][::-1]
+    docs = np.concatenate([built.docs[a:b] for a, b in spans])
+    codes = np.concatenate([built.codes[a:b] for a, b in spans])
+    offsets = np.zeros(len(spans) + 1, dtype=np.int64)
+    np.cumsum([b - a for a, b in spans], out=offsets[1:])
+    old = _Base(built.ids, built.vocab[::-1], offsets, docs, codes, built.title_lengths)
+    cache = cache_path_for(seeded.path)
+    old.save(cache, _file_signature(seeded.path))
+    written = cache.stat().st_mtime_ns
+
+    loaded = SearchIndex.load_or_build(entries, seeded.path)
+    assert cache.stat().st_mtime_ns == written  # used, not rebuilt
+    fresh = SearchIndex(entries)
+    for query in [*TYPO_QUERIES, "splat", "gaus", "mixtu"]:  # typos, and prefixes while typing
+        assert loaded.search(query) == fresh.search(query), query
+        assert loaded.search(query)
+
+
+def test_loading_the_cache_pauses_between_steps(seeded: Store) -> None:
+    entries = seeded.entries()
+    SearchIndex.load_or_build(entries, seeded.path)  # writes the cache
+    calls: list[int] = []
+    loaded = SearchIndex.load_or_build(entries, seeded.path, pause=lambda: calls.append(1))
+    loaded.prepare(lambda: calls.append(2))
+    assert calls.count(1) >= 5 and calls.count(2) >= 1
+    assert loaded.search("gausian splating") == SearchIndex(entries).search("gausian splating")

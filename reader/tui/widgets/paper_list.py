@@ -92,7 +92,7 @@ class PaperList(ScrollView, can_focus=True):
             elif shown_before < self.scroll_offset.y + self.scrollable_content_region.height:
                 self.refresh()
         cursor = min(self._index_of(keep_id), max(len(self.rows) - 1, 0))
-        if not same or cursor != self.cursor:
+        if not kept or cursor != self.cursor:
             self.cursor = cursor
 
     def _index_of(self, paper_id: str | None) -> int:
