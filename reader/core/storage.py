@@ -23,7 +23,6 @@ import tempfile
 import weakref
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -252,12 +251,14 @@ class StoredTable(Mapping[str, dict[str, Any]]):
         return ((key, Kept(self, key)) for key in self._keys)
 
 
-@dataclass(frozen=True, slots=True)
 class Kept:
     """A record of a stored table that a rewrite copies as it is: read while writing, never parsed."""
 
-    table: StoredTable
-    key: str
+    __slots__ = ("key", "table")
+
+    def __init__(self, table: StoredTable, key: str) -> None:  # a plain class: made 100k times a rewrite
+        self.table = table
+        self.key = key
 
     def raw(self) -> bytes:
         return self.table.raw(self.key)
@@ -474,9 +475,11 @@ class AtomicJSONStorage(Storage):
                 raise PermissionError(13, "the store file is read-only")
             places = {name: Places() for name in self.stored}
             write_atomically(self.path, dump_lines(data, places))
-            signature = _signature(self.path.stat())
             if places:
+                cache, signature = self._reopened(data, places)
                 self._save_places(places, signature)
+            else:
+                cache, signature = data, _signature(self.path.stat())
         except BaseException as exc:
             # TinyDB mutated the cached dict before calling us: forget it so
             # the next read sees what is really on disk.
@@ -487,9 +490,17 @@ class AtomicJSONStorage(Storage):
                     f"change not saved: {reason}; the store on disk is unchanged", path=self.path
                 ) from None
             raise
-        # With stored tables, the next read takes them from the new file, not from what was handed in.
-        self._cache = None if self.stored else data
+        self._cache = cache
         self._signature = signature
+
+    def _reopened(self, data: Tables, places: dict[str, Places]) -> tuple[Tables, tuple[int, int, int, int]]:
+        """The tables just written, their stored ones read from the new file (the lock keeps it ours)."""
+        with self.path.open("rb") as handle:
+            tables = {
+                name: StoredTable(os.dup(handle.fileno()), places[name]) if name in self.stored else table
+                for name, table in data.items()
+            }
+            return tables, _signature(os.fstat(handle.fileno()))
 
     def changed_on_disk(self) -> bool:
         """True when another process replaced the file since we last read it."""

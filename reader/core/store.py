@@ -583,6 +583,10 @@ class Store:
         The abstracts that did not change are copied from the old file as
         they are, without being parsed or held in memory.
         """
+        with gc_paused():
+            self._papers.write(_stamped(self._rewritten(records, removed), _PAPERS))
+
+    def _rewritten(self, records: Mapping[str, dict[str, Any]], removed: Collection[str]) -> Tables:
         data = self._papers.read() or {}
         gone = set(removed)
         papers = {pid: record for pid, record in data.get(_PAPERS, {}).items() if pid not in gone}
@@ -597,7 +601,7 @@ class Store:
                     abstracts[pid] = new
             elif pid in old:
                 abstracts[pid] = Kept(old, pid) if isinstance(old, StoredTable) else old[pid]
-        self._papers.write(_stamped({**data, _PAPERS: papers, _ABSTRACTS: abstracts}, _PAPERS))
+        return {**data, _PAPERS: papers, _ABSTRACTS: abstracts}
 
     def set_state(self, paper_ids: Sequence[str], **changes: Any) -> list[Entry]:
         """Set fields of the reading state, keeping the read flag and status in step."""
@@ -637,7 +641,8 @@ class Store:
         paper that lost its notes.
         """
         with self.locked():
-            self._papers.forget()
+            # The papers file is re-read only if it changed: its signature has its inode, which
+            # cannot be reused while this store still holds the file it read (see StoredTable).
             self._states.forget()
             papers = self._papers_raw()
             missing = [pid for pid in paper_ids if pid not in papers]
@@ -661,7 +666,6 @@ class Store:
     def restore_papers(self, removed: Sequence[RemovedPaper]) -> None:
         """Put deleted papers back, with their reading state (undo of a delete)."""
         with self.locked():
-            self._papers.forget()
             self._states.forget()
             self._write_papers({item.id: item.record for item in removed})
             states = {item.id: item.state for item in removed if item.state is not None}
