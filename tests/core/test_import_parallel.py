@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -135,3 +136,10 @@ def test_a_bad_item_near_the_end_of_a_big_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_file(source)
     assert str(caught.value) == f"{source}: item {len(items) - 2} has no title"
+
+
+def test_no_temporary_file_means_one_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))  # where the child's papers would go
+    papers = _parallel.parse_items(by_process, list(range(10)), PATH, min_items=2, chunk=2, second_core=True)
+    assert [p.title for p in papers] == [f"{n}:{n - 1}" for n in range(1, 11)]
+    assert {p.abstract for p in papers} == {str(os.getpid())}

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
@@ -67,14 +68,12 @@ def parse_items(
     alone = len(items) < max(MIN_ITEMS if min_items is None else min_items, 2) or len(chunks) < 2
     if alone or not _can_fork() or not (second_core_idle() if second_core is None else second_core):
         return _one_core(parse, items, path, chunks, progress)
-    try:
-        queue = _queue(len(chunks))
-    except OSError:  # no pipe to spare: one core it is
-        return _one_core(parse, items, path, chunks, progress)
-    with os.fdopen(queue, "rb", buffering=0) as tokens, tempfile.TemporaryFile() as delivered:
+    with ExitStack() as resources:
         try:
+            tokens = resources.enter_context(os.fdopen(_queue(len(chunks)), "rb", buffering=0))
+            delivered = resources.enter_context(tempfile.TemporaryFile())
             child = _fork(lambda: _child(parse, items, path, chunks, tokens, delivered))
-        except OSError:
+        except OSError:  # no pipe, temporary file or process to spare: one core it is
             return _one_core(parse, items, path, chunks, progress)
         done: dict[int, list[ParsedPaper]] = {}
         failed: tuple[int, Exception] | None = None
