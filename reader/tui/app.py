@@ -34,7 +34,7 @@ from reader.core.models import Entry, ReadingState
 from reader.core.search import SearchIndex
 from reader.core.store import Store
 from reader.core.text import strip_control
-from reader.tui.loading import Journal, Loaded, Pacer, quiet_heap, thaw_heap
+from reader.tui.loading import Journal, Loaded, Pacer, freeze_heap, quiet_heap, thaw_heap
 from reader.tui.providers import ReaderCommands
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
@@ -685,4 +685,5 @@ class ReaderApp(App[None]):
 
 def make_app(store: Store, *, demo: bool = False, **options: Any) -> ReaderApp:
     """The one way to build the app: the CLI, the tests and the benchmarks use it."""
+    freeze_heap()  # the open store's records live as long as the app: no collection need walk them
     return ReaderApp(store, demo=demo, **options)

@@ -37,7 +37,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reader.core.models import Entry
-from reader.core.storage import gc_paused
 
 
 def unread_starred(entries: Iterable[Entry]) -> tuple[int, int]:
@@ -129,10 +128,22 @@ def quiet_heap(keep: Callable[[], bool] = lambda: True) -> Iterator[None]:
     ``keep`` says whether the load still counts: a load overtaken by a newer
     one, or still running when the app ended, freezes nothing.
     """
-    with gc_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
         yield
-    if keep():
-        gc.freeze()
+        if keep():
+            # Before collection resumes: everything made during the load is still in the
+            # youngest generation, and the first collection would walk all of it.
+            gc.freeze()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def freeze_heap() -> None:
+    """Leave every object alive now out of later collections (``thaw_heap`` gives them back)."""
+    gc.freeze()
 
 
 def thaw_heap() -> None:

@@ -63,6 +63,7 @@ async def test_keys_and_changes_while_a_big_store_loads_are_kept(big_store_path:
     store = GatedStore(big_store_path)
     ids = [entry.id for entry in store.entries()]
     app = make_app(store, export_dir=tmp_path)
+    assert gc.get_freeze_count() > 0  # the open store's records, out of every collection
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(pilot, lambda: len(app.paper_list.rows) == LOAD_BATCH and store.held.is_set())
@@ -95,7 +96,7 @@ async def test_keys_and_changes_while_a_big_store_loads_are_kept(big_store_path:
             assert app.index.search(doomed.paper.title, 1)[0].id == doomed.id
     finally:
         store.gate.set()
-    assert gc.get_freeze_count() == 0  # what the load froze went back to the collector with the app
+    assert gc.get_freeze_count() == 0  # what the app and its load froze went back to the collector
 
     on_disk = Store(big_store_path)
     states = {entry.id: entry.state for entry in on_disk.entries()}
@@ -169,7 +170,7 @@ def test_pacer_waits_for_a_busy_loop_and_not_for_a_closed_one() -> None:
 
 
 def test_quiet_heap_freezes_what_was_loaded_unless_the_load_no_longer_counts() -> None:
-    assert gc.get_freeze_count() == 0
+    thaw_heap()
     try:
         with quiet_heap():
             assert not gc.isenabled()
