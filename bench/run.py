@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process, utils
 from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile, read_file
-from reader.core.importers._parallel import second_core_idle
+from reader.core.importers._parallel import MIN_ITEMS, second_core_idle
 from reader.core.models import Entry, ParsedPaper
 from reader.core.search import SearchIndex
 from reader.core.store import Store
@@ -150,7 +150,9 @@ def import_file(papers: list[ParsedPaper], folder: Path) -> Row:
     del items
     store = Store(folder / "from-file.json")
     bars: list[tuple[int, ...]] = []  # what the bars on a terminal are told
-    cores = "2 cores" if second_core_idle() else "1 core: the second was busy"
+    cores = "1 core: the second was busy" if not second_core_idle() else "2 cores"
+    if len(papers) < MIN_ITEMS:
+        cores = "1 core"  # too few to be worth a second process
     start = time.perf_counter()
     parsed = library.parse_inputs([source], lambda *a: bars.append(a[:2]), lambda *a: bars.append(a[:2]))
     parse_time = time.perf_counter() - start
