@@ -269,7 +269,7 @@ def app_rows(entries: list[Entry], store_path: Path) -> list[Row]:
     """The app in a child process of its own, so its peak RSS is the app's alone."""
     paint = Row("list first paint (app; from opening the store)", "≤ 1.5 s", limit=1.5)
     paint.base = [first_paint_datatable([e.paper.title for e in entries])]
-    keys = Row("  cursor key while the store loads", "never waits on N", limit=0.1)
+    keys = Row("  cursor key while the store loads", "≤ 50 ms: never waits on N", limit=0.050)
     loaded = Row("  whole store loaded, index ready (app)", "-")
     rss = Row("peak RSS of the app process", "≤ 400 MB")
     child = subprocess.run(
@@ -287,7 +287,7 @@ def app_rows(entries: list[Entry], store_path: Path) -> list[Row]:
     )
     keys.ours = report["keys"]
     keys.note = (
-        f"{len(report['keys'])} down keys, one every {KEY_INTERVAL * 1000:.0f} ms from the first rows until the"
+        f"{len(report['keys'])} down keys, one every {KEY_INTERVAL * 1000:.0f} ms from the first paint until the"
         f" index is ready, max {fmt(max(report['keys'], default=0))} (p95 is the target)"
     )
     loaded.ours = [report["indexed"]]

@@ -305,6 +305,7 @@ class ReaderApp(App[None]):
             keep = current.id if current and text == self._rows_query else None
             if keep is not None and keep == self._gone_from_cursor[0]:
                 keep = self._gone_from_cursor[1]  # the paper under the cursor was deleted: the next one
+            self._gone_from_cursor = (None, None)
             self._rows_query = text
             self.paper_list.show(rows, keep_id=keep, terms=terms)
             if self.paper_list.current is not self._detail_entry or self.detail.terms != self.paper_list.terms:
