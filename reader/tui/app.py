@@ -662,7 +662,16 @@ class ReaderApp(App[None]):
         self.paper_list.focus()
 
     def action_stats(self) -> None:
-        self.push_screen(StatsScreen(stats.compute(list(self.entries.values()))))
+        self._compute_stats()
+
+    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
+    def _compute_stats(self) -> None:
+        """Off the UI thread: at 100k papers the figures take about 0.4 s."""
+        figures = stats.compute(list(self.entries.values()))
+        self.call_from_thread(self._show_stats, figures)
+
+    def _show_stats(self, figures: stats.Stats) -> None:
+        self.push_screen(StatsScreen(figures))
 
     def action_help(self) -> None:
         bindings = [b for b in [*self.BINDINGS, *PaperList.BINDINGS] if isinstance(b, Binding)]
