@@ -32,6 +32,7 @@ import math
 import os
 import re
 import tempfile
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, filterfalse
@@ -68,6 +69,7 @@ _CODE_WEIGHT[_ABSTRACT] = FIELD_WEIGHTS["abstract"]
 
 CACHE_VERSION = 1
 _PAUSE_EVERY = 10_000  # words between calls of a loader's ``pause`` in Python-level loops
+_PAUSE_PAPERS = 200  # papers between calls of ``pause`` while the index is built
 
 Pause = Callable[[], None]  # called between the steps of a load, to let another thread run
 
@@ -183,12 +185,17 @@ class _Base:
         self.word_id = dict(zip(vocab, range(len(vocab)), strict=True))
 
     @classmethod
-    def build(cls, entries: Sequence[Entry]) -> _Base:
-        """Index titles and abstracts: one pass of C-level set/map calls per paper, then numpy."""
+    def build(cls, entries: Sequence[Entry], pause: Pause = _no_pause) -> _Base:
+        """Index titles and abstracts: one pass of C-level set/map calls per paper, then numpy.
+
+        ``pause`` is called every few hundred papers and between the numpy steps.
+        """
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # unseen word -> next id, without a Python loop
         lookup = vocab.__getitem__
-        word_ids: list[int] = []
+        # C ints, not a list of Python ints: 15 million of them at 100k papers, and turning
+        # a list that long into an array held the interpreter for most of a second.
+        word_ids = array("i")
         counts = np.zeros((len(entries), 2), dtype=np.int64)
         title_lengths = np.zeros(len(entries), dtype=np.int32)
         for position, entry in enumerate(entries):
@@ -199,20 +206,28 @@ class _Base:
             word_ids.extend(map(lookup, abstract))
             counts[position] = (len(title), len(abstract))
             title_lengths[position] = len(entry.paper.title)
+            if not position % _PAUSE_PAPERS:
+                pause()
         # Number the words in sorted order: the vocabulary is kept sorted (prefix
         # matching bisects it), and a list already sorted sorts again in linear time.
         first_seen = list(vocab)
         ordered = sorted(first_seen)
         rank = dict(zip(ordered, range(len(ordered)), strict=True))
         renumber = np.fromiter(map(rank.__getitem__, first_seen), dtype=np.int32, count=len(first_seen))
-        words = renumber[np.array(word_ids, dtype=np.int32)]
+        pause()
+        words = renumber[np.frombuffer(word_ids, dtype=np.intc)]
+        del word_ids
         flat = counts.ravel()
         docs = np.repeat(np.repeat(np.arange(len(entries), dtype=np.int32), 2), flat)
         codes = np.repeat(np.tile(np.array([_TITLE, _ABSTRACT], dtype=np.uint8), len(entries)), flat)
+        pause()
         order = np.argsort(words, kind="stable")  # stable: papers stay in order within a word
         offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(vocab)), out=offsets[1:])
-        return cls([e.id for e in entries], ordered, offsets, docs[order], codes[order], title_lengths)
+        pause()
+        docs, codes = docs[order], codes[order]
+        pause()
+        return cls(list(map(_paper_ids, entries)), ordered, offsets, docs, codes, title_lengths)
 
     def postings(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None:
         index = self.word_id.get(word)
@@ -347,7 +362,7 @@ class SearchIndex:
         before = _file_signature(source)
         base = _Base.load(cache, before, entries, pause) if before else None
         if base is None:
-            base = _Base.build(entries)
+            base = _Base.build(entries, pause)
             if before and _file_signature(source) == before:
                 base.save(cache, before)
         return cls(entries, _base=base, _pause=pause)
