@@ -263,3 +263,12 @@ def test_loading_the_cache_pauses_between_steps(seeded: Store) -> None:
     loaded.prepare(lambda: calls.append(2))
     assert calls.count(1) >= 5 and calls.count(2) >= 1
     assert loaded.search("gausian splating") == SearchIndex(entries).search("gausian splating")
+
+
+def test_building_without_a_cache_pauses_too_and_writes_the_cache(seeded: Store) -> None:
+    entries = seeded.entries()
+    calls: list[int] = []
+    built = SearchIndex.load_or_build(entries, seeded.path, pause=lambda: calls.append(1))
+    assert cache_path_for(seeded.path).is_file()
+    assert len(calls) >= 5  # every 200 papers and between the numpy steps
+    assert built.search("gausian splating") == SearchIndex(entries).search("gausian splating")
