@@ -97,6 +97,10 @@ def _load(path: Path, kind: str, report: Report) -> Records | None:
     return records
 
 
+def _first_few(ids: list[str]) -> str:
+    return ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+
+
 def _check_abstracts(abstracts: Records, papers: Records, report: Report, path: Path) -> None:
     """Each abstract is text and belongs to a paper (the papers file keeps them in a table apart)."""
     fields = ("abstract", "abstract_raw")
@@ -106,8 +110,7 @@ def _check_abstracts(abstracts: Records, papers: Records, report: Report, path: 
         report.add("problem", f"{len(bad)} abstracts cannot be read: {', '.join(bad[:5])}", path)
     orphans = sorted(set(abstracts) - set(papers))
     if orphans:
-        shown = ", ".join(orphans[:5]) + (", ..." if len(orphans) > 5 else "")
-        report.add("warning", f"{len(orphans)} abstracts belong to no paper ({shown}); "
+        report.add("warning", f"{len(orphans)} abstracts belong to no paper ({_first_few(orphans)}); "
                    "dropped the next time papers are imported or deleted", path)
 
 
@@ -129,9 +132,8 @@ def _check_records(papers: Records, states: Records, report: Report, path: Path)
         report.add("problem", f"{len(bad)} records cannot be read: {', '.join(bad[:5])}", path)
     orphans = sorted(set(states) - set(papers))
     if orphans:
-        shown = ", ".join(orphans[:5]) + (", ..." if len(orphans) > 5 else "")
         report.add("warning", f"{len(orphans)} reading states name papers not in the store "
-                   f"({shown}); kept, and used again if those papers are imported", path)
+                   f"({_first_few(orphans)}); kept, and used again if those papers are imported", path)
 
 
 def _backup_info(directory: Path, papers_name: str, state_name: str) -> BackupInfo:

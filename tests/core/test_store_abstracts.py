@@ -213,3 +213,18 @@ def test_a_schema_1_store_is_split_after_a_backup(tmp_path: Path) -> None:
     assert upgraded["papers"]["quokka-1a2b"] == {"title": "Quokka Gradients", "added_at": "2026-01-01T00:00:00+00:00"}
     [backup] = store.backups()
     assert (backup / "library.json").read_bytes() == old
+
+
+def test_doctor_names_an_abstract_without_its_paper(tmp_path: Path) -> None:
+    db = tmp_path / "library.json"
+    meta = {"schema": {"version": SCHEMA_VERSION, "kind": "papers"}}
+    db.write_bytes(orjson.dumps({
+        "_meta": meta,
+        "papers": {"kept-1a2b": {"title": "Kept"}},
+        "abstracts": {"kept-1a2b": {"abstract": "Here."}, "gone-3c4d": {"abstract": "Left behind."}},
+    }))
+    report = diagnose(db)
+    assert report.problems == []
+    [warning] = [f for f in report.findings if f.level == "warning"]
+    assert warning.message.startswith("1 abstracts belong to no paper (gone-3c4d)")
+    assert [e.paper.abstract for e in Store(db).entries()] == ["Here."]
