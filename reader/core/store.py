@@ -641,8 +641,8 @@ class Store:
         paper that lost its notes.
         """
         with self.locked():
-            # The papers file is re-read only if it changed: its signature has its inode, which
-            # cannot be reused while this store still holds the file it read (see StoredTable).
+            # The papers file is re-read only if it changed: its signature is its inode, size and
+            # times to the nanosecond, and the inode cannot be reused while a StoredTable holds it.
             self._states.forget()
             papers = self._papers_raw()
             missing = [pid for pid in paper_ids if pid not in papers]
