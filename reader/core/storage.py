@@ -312,8 +312,7 @@ def _scan_stored(handle: BinaryIO, position: int) -> Places:
     """Note where each record line of a stored table is, up to its closing bracket.
 
     Each line is checked to be one ``"key":{...}`` record with its comma;
-    the records themselves are not parsed. The handle is left on the
-    table's closing line.
+    the records themselves are not parsed.
     """
     places = Places(position)
     comma = False
@@ -323,7 +322,6 @@ def _scan_stored(handle: BinaryIO, position: int) -> Places:
             if comma:
                 raise _NotLines  # a comma before the closing bracket
             places.end = position
-            handle.seek(position)
             return places
         if places.keys and not comma:
             raise _NotLines  # two records without a comma between them
@@ -358,17 +356,14 @@ def _known_places(handle: BinaryIO, known: Places | None, position: int) -> Plac
 
 
 def _parse_lines(handle: BinaryIO, stored: Collection[str], known: dict[str, Places]) -> Tables:
-    first = handle.readline()
-    if first != b"{\n":
+    if handle.readline() != b"{\n":
         raise _NotLines
     data: Tables = {}
     table: dict[str, Any] | None = None
     more_tables = True
     pending: list[bytes] = []
     comma = False  # the records parsed so far in this table ended with a comma
-    position = len(first)
     for raw in handle:
-        position += len(raw)
         line = raw[:-1] if raw.endswith(b"\n") else raw
         if table is None:
             if line == b"}" and not more_tables and not handle.read(1):
@@ -379,11 +374,11 @@ def _parse_lines(handle: BinaryIO, stored: Collection[str], known: dict[str, Pla
             if name in data:
                 raise _NotLines
             if name in stored:
-                places = _known_places(handle, known.get(name), position) or _scan_stored(handle, position)
+                start = handle.tell()
+                places = _known_places(handle, known.get(name), start) or _scan_stored(handle, start)
                 data[name] = StoredTable(os.dup(handle.fileno()), places)
                 handle.seek(places.end)
                 closing = handle.readline()
-                position = places.end + len(closing)
                 more_tables = closing == b"},\n"
                 if closing not in (b"}\n", b"},\n"):
                     raise _NotLines
