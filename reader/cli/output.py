@@ -11,7 +11,6 @@ import orjson
 
 from reader.core import library
 from reader.core.models import Entry
-from reader.core.search import Hit
 from reader.core.text import strip_control
 
 
@@ -32,12 +31,14 @@ def print_table(entries: Sequence[Entry]) -> None:
         print(f"{marks(entry)}  {entry.id:<{width}}  {strip_control(entry.paper.title)}")
 
 
-def print_hits(entries: dict[str, Entry], hits: Sequence[Hit], *, as_json: bool) -> None:
+def print_ranked(entries: Sequence[Entry], scores: Sequence[float], *, as_json: bool) -> None:
     """Ranked papers: a table, or JSON records with their score."""
     if as_json:
-        print_json([{**entries[hit.id].to_record(), "score": round(hit.score, 3)} for hit in hits])
+        pairs = zip(entries, scores, strict=True)
+        records = [{**entry.to_record(), "score": round(score, 3)} for entry, score in pairs]
+        print_json(records)
     else:
-        print_table([entries[hit.id] for hit in hits])
+        print_table(entries)
 
 
 def describe(entry: Entry) -> str:

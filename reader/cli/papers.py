@@ -6,11 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from reader.cli.output import chosen_filter, describe, marks, print_hits, print_json, print_table
+from reader.cli.output import chosen_filter, describe, marks, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
 from reader.cli.progress import fetch_progress, import_progress, merge_progress, read_progress
-from reader.core import export, library, query, related, sorting, stats
-from reader.core.search import SearchIndex
+from reader.core import export, library, stats
+from reader.core.search import related
+from reader.core.session import Session
 from reader.core.store import Store
 from reader.core.text import strip_control
 
@@ -22,7 +23,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     )
     if show_progress:
         sys.stderr.write("\r\x1b[K")
-    plan = store.import_files(parsed, progress=merge_progress if show_progress else None)
+    plan = library.import_parsed(store, parsed, progress=merge_progress if show_progress else None)
     for parsed_file, summary in zip(parsed, plan.files, strict=True):
         line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
         print(line + (f"; {summary.line()}" if len(plan.files) > 1 else ""))
@@ -31,27 +32,25 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
-    entries = library.select(store.entries(), chosen_filter(args))
-    if args.sort:
-        entries = sorting.sort_entries(entries, args.sort, reverse=args.reverse)
-    elif args.reverse:
-        entries.reverse()
+    rows = Session.open(store).rows("", chosen_filter(args), args.sort or "added", reverse=args.reverse).entries
+    assert rows is not None  # a query without words needs no index
     if args.json:
-        print_json([entry.to_record() for entry in entries])
+        print_json([entry.to_record() for entry in rows])
     else:
-        print_table(entries)
+        print_table(rows)
     return 0
 
 
 def cmd_search(store: Store, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    entries = {entry.id: entry for entry in store.entries()}
-    parsed = query.parse(args.query)
-    for problem in parsed.errors:
+    found = Session.open(store, index=True).rows(args.query)
+    for problem in found.errors:
         print(f"warning: {problem}", file=sys.stderr)
-    hits = query.run(parsed, SearchIndex.load_or_build(list(entries.values()), store.path), entries)[: args.limit]
-    print_hits(entries, hits, as_json=args.json)
+    assert found.entries is not None  # the session was opened with its index
+    shown = found.entries[: args.limit]
+    scores = found.scores[: args.limit] if found.scores is not None else [0.0] * len(shown)
+    print_ranked(shown, scores, as_json=args.json)
     return 0
 
 
@@ -139,17 +138,19 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
         parsed = fetch.fetch(request, settings, progress, on_retry)
     finally:
         done()
-    plan = store.import_files([parsed])
+    plan = library.import_parsed(store, [parsed])
     print(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers")
     print(plan.total.line())
     return 0
 
 
 def cmd_related(store: Store, args: argparse.Namespace) -> int:
-    entries = {entry.id: entry for entry in store.entries()}
-    entry = entries[store.resolve(args.id)]
-    hits = related.related(entry, SearchIndex.load_or_build(list(entries.values()), store.path), limit=args.limit)
-    print_hits(entries, hits, as_json=args.json)
+    session = Session.open(store, index=True)
+    assert session.index is not None
+    entry = session.entries[store.resolve(args.id)]
+    hits = related.related(entry, session.index, limit=args.limit)
+    shown = [session.entries[hit.id] for hit in hits if hit.id in session.entries]
+    print_ranked(shown, [hit.score for hit in hits if hit.id in session.entries], as_json=args.json)
     return 0
 
 

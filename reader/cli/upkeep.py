@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from reader.cli.parser import UsageError
+from reader.core import keymap
 from reader.core.errors import ReaderError
 from reader.core.text import strip_control
 
@@ -40,32 +41,28 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def check_app_setting(key: str, value: str, path: Path) -> None:
-    """Theme names and binding ids are the app's: check them against it when it loads."""
-    if key != "theme" and not key.startswith("keymap."):
-        return
-    try:
-        from textual.theme import BUILTIN_THEMES
-
-        from reader.tui.app import ReaderApp
-        from reader.tui.widgets.paper_list import PaperList
-    except Exception:  # the app cannot load here: the core's shape checks still apply
-        return
-    if key == "theme" and value not in BUILTIN_THEMES:
-        raise ReaderError(f"theme: unknown theme {value!r}; known: {', '.join(sorted(BUILTIN_THEMES))}", path=path)
+    """Binding ids are checked against the key table; theme names against Textual's themes."""
     if key.startswith("keymap."):
-        bindings = [*getattr(ReaderApp, "BINDINGS", []), *getattr(PaperList, "BINDINGS", [])]
-        ids = sorted({b.id for b in bindings if getattr(b, "id", None)})
         binding = key.split(".", 1)[1]
-        if ids and binding not in ids:
-            raise ReaderError(f"{key}: no binding with id {binding!r}; known: {', '.join(ids)}", path=path)
+        if binding not in keymap.IDS:
+            known = ", ".join(sorted(keymap.IDS))
+            raise ReaderError(f"{key}: no binding with id {binding!r}; known: {known}", path=path)
+    if key == "theme":
+        try:
+            from textual.theme import BUILTIN_THEMES  # the theme names only: no app is loaded
+        except ImportError:
+            return
+        if value not in BUILTIN_THEMES:
+            known = ", ".join(sorted(BUILTIN_THEMES))
+            raise ReaderError(f"theme: unknown theme {value!r}; known: {known}", path=path)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Works on the files a normal open refuses, so it never opens a ``Store``."""
-    from reader.core import doctor
-    from reader.core.paths import store_path
+    from reader.core import config
+    from reader.core.store import doctor
 
-    report = doctor.diagnose(store_path(args.db)[0])
+    report = doctor.diagnose(config.store_location(args.db)[0])
     print(strip_control(doctor.render(report)))
     if report.problems:
         raise ReaderError(f"{len(report.problems)} problem(s) found; nothing was changed", path=report.path)
@@ -73,10 +70,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from reader.core import doctor
-    from reader.core.paths import store_path
+    from reader.core import config
+    from reader.core.store import doctor
 
-    done = doctor.restore(store_path(args.db)[0], args.backup)
+    done = doctor.restore(config.store_location(args.db)[0], args.backup)
     print(f"restored the store from {done.source}")
     if done.saved:
         print(f"the files it replaced are in {done.saved}")

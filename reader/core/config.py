@@ -57,8 +57,10 @@ import platformdirs
 import tomli_w
 
 from reader.core.errors import InputError
+from reader.core.store.files import write_atomically
+from reader.core.store.layout import APP_NAME, default_store_path
 
-APP_NAME = "reader"
+DB_ENV = "READER_DB"
 CONFIG_ENV = "READER_CONFIG"
 CONFIG_NAME = "config.toml"
 EXPORT_FORMATS = ("markdown", "json", "bibtex", "csv")
@@ -75,6 +77,20 @@ def config_path() -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+def store_location(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]:
+    """The store path (``--db``, else ``$READER_DB``, else the settings' ``store``, else the default),
+    and whether it is the default (whose folder may be created)."""
+    if explicit:
+        return Path(explicit).expanduser(), False
+    from_env = os.environ.get(DB_ENV)
+    if from_env:
+        return Path(from_env).expanduser(), False
+    configured = load().store_path()
+    if configured is not None:
+        return configured, False
+    return default_store_path(), True
 
 
 def _expand(text: str | None, base: Path) -> Path | None:
@@ -368,7 +384,6 @@ def parse_value(key: str, text: str) -> Any:
 
 
 def _write(path: Path, table: Mapping[str, Any]) -> None:
-    from reader.core.storage import write_atomically
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -449,8 +464,6 @@ def describe(settings: Settings) -> list[str]:
         value = get_value(settings, key)
         shown = "(not set)" if value is None else tomli_w.dumps({"v": value})[4:].strip()
         if key == "store" and value is None:
-            from reader.core.paths import default_store_path
-
             shown = f"(not set: {default_store_path()})"
         mark = "  # default" if value is not None and value == get_value(defaults, key) else ""
         lines.append(f"{key} = {shown}{mark}")

@@ -173,7 +173,7 @@ def download(
 
 def keep_copy(payload: bytes, request: Request, settings: FetchSettings) -> Path:
     """Save the answer where its papers' ``sources`` will point."""
-    from reader.core.storage import write_atomically
+    from reader.core.store.files import write_atomically
 
     folder = settings.dir_path()
     target = folder / request.file_name
@@ -199,7 +199,7 @@ def fetch(
     progress: Progress | None = None,
     on_retry: RetryNote | None = None,
 ) -> ParsedFile:
-    """Download, keep a copy, parse: the papers ready for ``Store.import_files``."""
+    """Download, keep a copy, parse: the papers ready for ``library.import_parsed``."""
     payload = download(request, settings, progress, on_retry)
     path = keep_copy(payload, request, settings)
     text = decode(payload, path)

@@ -1,27 +1,37 @@
-"""What the command line and the app both do with a store, in one place."""
+"""What the command line and the app both do with a store, in one place.
+
+An import runs one way: parse every file (nothing touched yet) -> take the
+store's lock -> plan the merge against what is on disk now -> back up ->
+write the papers in one atomic replace. ``import_parsed`` is the only place
+that puts those steps together.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from reader.core import export
+from reader.core import config, export
 from reader.core.errors import StoreError
+from reader.core.heap import gc_paused
 from reader.core.importers import ParsedFile, expand_paths, read_file
-from reader.core.merge import ImportPlan
-from reader.core.models import Entry
-from reader.core.paths import store_path
-from reader.core.storage import gc_paused
+from reader.core.merge import ImportPlan, plan_import
+from reader.core.models import Entry, ParsedPaper
 from reader.core.store import Store
+from reader.core.store.files import write_atomically
+from reader.core.store.store import now_iso
+from reader.core.text import strip_control
 
-Progress = Callable[[int, int, Path], None]
+Progress = Callable[[int, int, Path], None]  # done, total, the file
+ImportProgress = Callable[[int, int], None]  # papers merged so far, papers in all
 
 
 def open_store(db: str | os.PathLike[str] | None = None) -> Store:
-    """Open the store named by ``--db``, ``$READER_DB`` or the default location."""
-    path, is_default = store_path(db)
+    """Open the store named by ``--db``, ``$READER_DB``, the settings or the default location."""
+    path, is_default = config.store_location(db)
     if is_default:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +54,7 @@ def parse_inputs(
         if progress:
             progress(number - 1, len(files), path)
         items = _for_file(reading, path) if reading else None
-        with gc_paused():  # 100k parsed papers hold no cycles; collections only walk them
+        with gc_paused():
             parsed.append(read_file(path, items))
     if progress and files:
         progress(len(files), len(files), files[-1])
@@ -55,9 +65,68 @@ def _for_file(reading: Progress, path: Path) -> Callable[[int, int], None]:
     return lambda done, total: reading(done, total, path)
 
 
+def import_parsed(
+    store: Store, parsed: Iterable[ParsedFile], *, backup: bool = True, progress: ImportProgress | None = None
+) -> ImportPlan:
+    """Merge parsed files into the store in one atomic write: all land or none.
+
+    ``progress(done, total)`` is told how many papers are merged so far,
+    increasing, about a hundred times in all; ``done == total`` once the
+    store is written.
+    """
+    files = list(parsed)
+    total = sum(len(p.papers) for p in files)
+    counted = _Counted(total, progress)
+    batches = [(os.path.abspath(p.path), p.format, counted.each(p.papers)) for p in files]
+    with store.locked(), gc_paused():
+        existing = store.records()
+        plan = plan_import(existing, batches, now_iso(), findable=existing.papers)
+        if plan.records:
+            if backup and existing:
+                store.backup()
+            store.write_papers({pid: _clean(record) for pid, record in plan.records.items()})
+        counted.finish()
+        return plan
+
+
 def import_paths(store: Store, paths: Sequence[Path], progress: Progress | None = None) -> ImportPlan:
     """All files land or none does: parsing finishes before the one write."""
-    return store.import_files(parse_inputs(paths, progress))
+    return import_parsed(store, parse_inputs(paths, progress))
+
+
+def _clean(value: Any) -> Any:
+    """Strip control characters from every string in an imported record."""
+    if isinstance(value, str):  # printable text has nothing to strip
+        return value if value.isprintable() else strip_control(value)
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
+
+
+class _Counted:
+    """Counts papers as the import planning takes them, for a progress bar."""
+
+    def __init__(self, total: int, progress: ImportProgress | None) -> None:
+        self.total = total
+        self.done = 0
+        self.progress = progress
+        self.step = max(1, total // 100)
+
+    def each(self, papers: Sequence[ParsedPaper]) -> Iterator[ParsedPaper]:
+        if self.progress is None:
+            yield from papers
+            return
+        for paper in papers:
+            yield paper
+            self.done += 1
+            if self.done % self.step == 0 and self.done < self.total:
+                self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +148,10 @@ class Filter:
             return False
         return not (self.tag is not None and self.tag.casefold() not in {t.casefold() for t in state.tags})
 
+    @property
+    def is_all(self) -> bool:
+        return self == Filter()
+
     def describe(self) -> str:
         parts = [name for name in ("unread", "read", "starred") if getattr(self, name)]
         if self.tag:
@@ -94,8 +167,6 @@ def write_export(
     entries: Sequence[Entry], fmt: str, target: Path, *, template: export.PaperTemplate | None = None
 ) -> Path:
     """Write the notes file atomically, so an interrupted export leaves the old one."""
-    from reader.core.storage import write_atomically
-
     target = target.expanduser()
     if target.is_dir():
         raise StoreError("is a directory; give a file name", path=target)

@@ -66,11 +66,6 @@ def host_and_path(url: str) -> tuple[str, str]:
     plain = _PLAIN_URL.match(url) if url.isascii() else None
     if plain:
         return plain.group(1).lower().removeprefix("www."), plain.group(2) or ""
-    return host_and_path_any(url)
-
-
-def host_and_path_any(url: str) -> tuple[str, str]:
-    """``host_and_path`` by ``urlsplit`` alone: what its shortcut must agree with."""
     parts = urlsplit(url)
     return (parts.hostname or "").lower().removeprefix("www."), parts.path
 
@@ -114,11 +109,6 @@ def find_links(text: str, view: bytes | None = None) -> tuple[Link, ...]:
     if b"://" not in view and b"www." not in view:
         return ()
     return _links(text, _url_matches(text, view))
-
-
-def find_links_any(text: str) -> tuple[Link, ...]:
-    """``find_links`` with the plain regex scan: what its shortcuts must agree with."""
-    return _links(text, _URL.finditer(text))
 
 
 def _url_matches(text: str, view: bytes) -> Iterator[re.Match[str]]:

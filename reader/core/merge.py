@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader.core.links import canonical
-from reader.core.models import Link, ParsedPaper
+from reader.core.models import MERGE_RULE, Link, ParsedPaper, compact_record, described_record
 from reader.core.text import short_id, title_key
 
 Records = dict[str, dict[str, Any]]
 
-# Fields a later import may fill in when the store has nothing for them.
-_FILLABLE = ("abstract", "abstract_raw", "arxiv_id", "authors", "published", "listing_date", "keywords")
-# Counts that a newer source knows better.
-_REFRESHED = ("upvotes", "stars")
+# Fields a later import may fill in when the store has nothing for them, and counts that a
+# newer source knows better: as the models declare them.
+_FILLABLE = ("abstract", "abstract_raw", *(name for name, rule in MERGE_RULE.items() if rule == "fill"))
+_REFRESHED = tuple(name for name, rule in MERGE_RULE.items() if rule == "refresh")
 
 
 @dataclass(slots=True)
@@ -116,59 +116,12 @@ def new_id(paper: ParsedPaper, taken: Container[str]) -> str:
 
 
 def new_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
-    """The record of a paper first seen in ``source``: ``compact_record(full_record(...))``, built directly.
-
-    Only the fields that are set go in, in the order of the full record, so
-    no dict of empty fields is built and filtered for every imported paper.
-    """
-    record: dict[str, Any] = {"title": paper.title}
-    abstract, raw = paper.abstract, paper.abstract_raw or paper.abstract
-    if abstract:
-        record["abstract"] = abstract
-    if raw and raw != abstract:
-        record["abstract_raw"] = raw
-    if paper.links:
-        record["links"] = [link.to_dict() for link in paper.links]
-    if paper.arxiv_id:
-        record["arxiv_id"] = paper.arxiv_id
-    if paper.authors:
-        record["authors"] = list(paper.authors)
-    if paper.published:
-        record["published"] = paper.published
-    if paper.listing_date:
-        record["listing_date"] = paper.listing_date
-    if paper.upvotes is not None and paper.upvotes is not False:  # a count of 0 is kept
-        record["upvotes"] = paper.upvotes
-    if paper.stars is not None and paper.stars is not False:
-        record["stars"] = paper.stars
-    if paper.keywords:
-        record["keywords"] = list(paper.keywords)
-    record["sources"] = [source]
-    if now:
-        record["added_at"] = now
-    if paper.stub:
-        record["stub"] = paper.stub
-    return record
-
-
-def full_record(paper: ParsedPaper, source: str, now: str) -> dict[str, Any]:
-    """Every field of a new paper's record, set or not: what ``new_record`` compacts."""
-    return {
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "abstract_raw": paper.abstract_raw or paper.abstract,
-        "links": [link.to_dict() for link in paper.links],
-        "arxiv_id": paper.arxiv_id,
-        "authors": list(paper.authors),
-        "published": paper.published,
-        "listing_date": paper.listing_date,
-        "upvotes": paper.upvotes,
-        "stars": paper.stars,
-        "keywords": list(paper.keywords),
-        "sources": [source],
-        "added_at": now,
-        "stub": paper.stub,
-    }
+    """The stored record of a paper first seen in ``source``: only the fields that are set."""
+    described = described_record(paper)
+    return compact_record(
+        {"title": described.pop("title"), "abstract": paper.abstract,
+         "abstract_raw": paper.abstract_raw or paper.abstract, **described, "sources": [source], "added_at": now}
+    )
 
 
 def _merge_links(old: list[dict[str, Any]], new: Iterable[Link]) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from reader.core.errors import ReaderError
@@ -29,22 +29,57 @@ class Link:
         return cls(url=data["url"], kind=data.get("kind", "other"), repo=data.get("repo"))
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedPaper:
-    """A paper as an importer found it, before it has an id or a place in the store."""
+_MERGE = "merge"
 
-    title: str
-    abstract: str = ""
-    abstract_raw: str = ""
-    links: tuple[Link, ...] = ()
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Described:
+    """What a source says about a paper: the fields an import brings, declared once.
+
+    ``ParsedPaper`` (as an importer found it) and ``Paper`` (as stored) both
+    carry exactly these; the stored record, the JSON output and the merge
+    all read the list from here (``DESCRIBED``).
+    """
+
+    title: str = field(metadata={_MERGE: "identity"})
+    links: tuple[Link, ...] = field(default=(), metadata={_MERGE: "union"})
     arxiv_id: str | None = None
     authors: tuple[str, ...] = ()
     published: str | None = None
     listing_date: str | None = None
-    upvotes: int | None = None
-    stars: int | None = None
+    upvotes: int | None = field(default=None, metadata={_MERGE: "refresh"})
+    stars: int | None = field(default=None, metadata={_MERGE: "refresh"})
     keywords: tuple[str, ...] = ()
-    stub: bool = False  # only an id is known; a later import fills it in
+    stub: bool = field(default=False, metadata={_MERGE: "identity"})  # only an id is known; filled in later
+
+
+DESCRIBED = tuple(spec.name for spec in fields(Described))
+# How a later import treats each field (see ``merge.merge_record``): "fill" a field the store
+# lacks, "refresh" a count a newer source knows better, "union" of links, "identity" fields
+# that say which paper it is.
+MERGE_RULE = {spec.name: spec.metadata.get(_MERGE, "fill") for spec in fields(Described)}
+_LIST_FIELDS = frozenset(spec.name for spec in fields(Described) if spec.type == "tuple[str, ...]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedPaper(Described):
+    """A paper as an importer found it, before it has an id or a place in the store."""
+
+    abstract: str = ""
+    abstract_raw: str = ""
+
+
+def described_record(paper: Described) -> dict[str, Any]:
+    """The fields of ``paper`` as JSON values, every one, set or not."""
+    record: dict[str, Any] = {}
+    for name in DESCRIBED:
+        value = getattr(paper, name)
+        if name == "links":
+            value = [link.to_dict() for link in value]
+        elif name in _LIST_FIELDS:
+            value = list(value)
+        record[name] = value
+    return record
 
 
 def _is_empty(value: Any) -> bool:
@@ -130,24 +165,14 @@ class StoredAbstract(Abstract):
         return True  # only a paper with an abstract has a record in the table
 
 
-@dataclass(frozen=True, slots=True)
-class Paper:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paper(Described):
     """A paper in the store: what was imported, never what the user wrote."""
 
     id: str
-    title: str
     text: Abstract = NO_ABSTRACT
-    links: tuple[Link, ...] = ()
-    arxiv_id: str | None = None
-    authors: tuple[str, ...] = ()
-    published: str | None = None
-    listing_date: str | None = None
-    upvotes: int | None = None
-    stars: int | None = None
-    keywords: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     added_at: str = ""
-    stub: bool = False
 
     @property
     def abstract(self) -> str:
@@ -172,111 +197,81 @@ class Paper:
         return self.code_link or (self.links[0] if self.links else None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The whole record, abstract included: only what is set (see ``compact_record``)."""
+        """The whole stored record, abstract included: only what is set (see ``compact_record``)."""
         abstract, raw = self.text.read()
+        record = described_record(self)
         return compact_record(
-            {
-                "title": self.title,
-                "abstract": abstract,
-                "abstract_raw": raw,
-                "links": [link.to_dict() for link in self.links],
-                "arxiv_id": self.arxiv_id,
-                "authors": list(self.authors),
-                "published": self.published,
-                "listing_date": self.listing_date,
-                "upvotes": self.upvotes,
-                "stars": self.stars,
-                "keywords": list(self.keywords),
-                "sources": list(self.sources),
-                "added_at": self.added_at,
-                "stub": self.stub,
-            }
+            {"title": record.pop("title"), "abstract": abstract, "abstract_raw": raw, **record,
+             "sources": list(self.sources), "added_at": self.added_at}
         )
 
     @classmethod
-    def from_dict(cls, paper_id: str, data: dict[str, Any], text: Abstract | None = None) -> Paper:
+    def from_dict(cls, paper_id: str, data: Mapping[str, Any], text: Abstract | None = None) -> Paper:
         """A paper from its stored record; fields the record leaves out take their defaults.
 
         ``text`` is the abstract when the store keeps it apart from the record.
         """
         if text is None:
             text = Abstract(data["abstract"], data.get("abstract_raw")) if data.get("abstract") else NO_ABSTRACT
-        if "title" in data and data.keys() <= _SIMPLE_KEYS:  # the common case, 3x faster
-            fields = dict(data)
-            for name in _ABSTRACT_KEYS:
-                fields.pop(name, None)
-            for name in _LIST_KEYS:
-                if name in fields:
-                    fields[name] = tuple(fields[name])
-            if "links" in fields:
-                fields["links"] = tuple(Link.from_dict(link) for link in data["links"])
-            if "stub" in fields:
-                fields["stub"] = bool(fields["stub"])
-            return cls(id=paper_id, text=text, **fields)
-        return cls(
-            id=paper_id,
-            title=data.get("title", ""),
-            text=text,
-            links=tuple(Link.from_dict(link) for link in data.get("links", ())),
-            arxiv_id=data.get("arxiv_id"),
-            authors=tuple(data.get("authors", ())),
-            published=data.get("published"),
-            listing_date=data.get("listing_date"),
-            upvotes=data.get("upvotes"),
-            stars=data.get("stars"),
-            keywords=tuple(data.get("keywords", ())),
-            sources=tuple(data.get("sources", ())),
-            added_at=data.get("added_at", ""),
-            stub=bool(data.get("stub", False)),
-        )
+        values = {name: data[name] for name in _RECORD_FIELDS.intersection(data)}
+        for name in _TUPLE_FIELDS.intersection(values):
+            values[name] = tuple(values[name])
+        if "links" in values:
+            values["links"] = tuple(Link.from_dict(link) for link in values["links"])
+        if "stub" in values:
+            values["stub"] = bool(values["stub"])
+        values.setdefault("title", "")
+        return cls(id=paper_id, text=text, **values)
 
 
 # Record keys that map one to one onto Paper fields (lists become tuples).
-_LIST_KEYS = ("authors", "keywords", "sources")
-_ABSTRACT_KEYS = ("abstract", "abstract_raw")
-_SIMPLE_KEYS = frozenset(
-    {"title", "abstract", "abstract_raw", "links", "arxiv_id", "published", "listing_date", "upvotes", "stars",
-     "added_at", "stub", *_LIST_KEYS}
-)
+_RECORD_FIELDS = frozenset([*DESCRIBED, "sources", "added_at"])
+_TUPLE_FIELDS = _LIST_FIELDS | {"sources"}
 
 
 @dataclass(frozen=True, slots=True)
 class ReadingState:
-    """What the user did with a paper; kept apart from the imported record."""
+    """What the user did with a paper; kept apart from the imported record.
 
-    read: bool = False
+    ``status`` is the one record of whether a paper was read; ``read`` is
+    read from it.
+    """
+
+    status: str = "to-read"
     starred: bool = False
     note: str = ""
     tags: tuple[str, ...] = ()
-    status: str = "to-read"
     changed_at: str | None = None
     status_at: str | None = None  # when the status last changed: stats and sorting use it
 
+    @property
+    def read(self) -> bool:
+        return self.status == "read"
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "read": self.read,
-            "starred": self.starred,
-            "note": self.note,
-            "tags": list(self.tags),
-            "status": self.status,
-            "changed_at": self.changed_at,
-            "status_at": self.status_at,
-        }
+        return {spec.name: _json_value(getattr(self, spec.name)) for spec in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ReadingState:
+    def from_dict(cls, data: Mapping[str, Any]) -> ReadingState:
+        """A state from its record; a record written before ``status`` existed says ``read``."""
+        status = data.get("status")
+        if status not in STATUSES:
+            status = "read" if data.get("read") else "to-read"
         return cls(
-            read=bool(data.get("read", False)),
+            status=status,
             starred=bool(data.get("starred", False)),
             note=str(data.get("note", "")),
             tags=tuple(data.get("tags", ())),
-            status=str(data.get("status", "read" if data.get("read") else "to-read")),
             changed_at=data.get("changed_at"),
             status_at=data.get("status_at"),
         )
 
     def with_changes(self, **changes: Any) -> ReadingState:
         return replace(self, **changes)
+
+
+def _json_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,26 +286,17 @@ class Entry:
         return self.paper.id
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON record scripts read (``--json``, JSON export)."""
+        """The JSON record scripts read (``--json``, JSON export): every field of the paper and its state."""
         paper, state = self.paper, self.state
+        described = described_record(paper)
+        described.pop("stub")
         return {
             "id": paper.id,
-            "title": paper.title,
+            "title": described.pop("title"),
             "abstract": paper.abstract,
-            "links": [link.to_dict() for link in paper.links],
-            "arxiv_id": paper.arxiv_id,
-            "authors": list(paper.authors),
-            "published": paper.published,
-            "listing_date": paper.listing_date,
-            "upvotes": paper.upvotes,
-            "stars": paper.stars,
+            **described,
             "sources": list(paper.sources),
-            "read": state.read,
-            "starred": state.starred,
-            "status": state.status,
-            "tags": list(state.tags),
-            "note": state.note,
             "added_at": paper.added_at,
-            "changed_at": state.changed_at,
-            "status_at": state.status_at,
+            "read": state.read,
+            **state.to_dict(),
         }

@@ -58,7 +58,7 @@ def squash(text: str, view: bytes | None = None) -> str:
         if "  " in text or text[:1] == " " or text[-1:] == " ":
             return " ".join(text.split())
         return text  # already one line with single spaces: most titles and abstracts
-    return squash_any(text)
+    return " ".join(strip_control(text).split())  # split() and \s agree on what whitespace is
 
 
 # ASCII as bytes: control characters to NUL, upper-case letters to lower case, the rest kept.
@@ -91,11 +91,6 @@ def all_squashed(texts: Sequence[str]) -> bool:
     if joined.encode("ascii").translate(_ASCII_VIEW).count(0) != len(texts) - 1:
         return False  # a control character besides the newlines put between the texts
     return "  " not in joined and " \n" not in joined and "\n " not in joined and joined[0] != " " != joined[-1]
-
-
-def squash_any(text: str) -> str:
-    """``squash`` without its shortcut for printable text: what the shortcut must agree with."""
-    return " ".join(strip_control(text).split())  # split() and \s agree on what whitespace is
 
 
 def _accent(match: re.Match[str]) -> str:
@@ -165,11 +160,6 @@ def title_key(title: str) -> str:
 
 def _ascii_key(text: str) -> str:
     return b" ".join(text.encode("ascii").translate(_ASCII_KEY).split()).decode("ascii")
-
-
-def title_key_any(title: str) -> str:
-    """``title_key`` without its ASCII shortcut: what the shortcut must agree with."""
-    return _NON_WORD.sub(" ", fold(readable_latex(title))).strip()
 
 
 _STOP = frozenset("a an and the of for in on to with via by from at is are as its into".split())

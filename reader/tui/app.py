@@ -13,28 +13,31 @@ import itertools
 import time
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from reader.core import config, export, library, query, related, sorting, stats
+from reader.core import config, export, heap, library, stats
 from reader.core.clipboard import copy_system
 from reader.core.errors import ReaderError
-from reader.core.history import History
+from reader.core.heap import gc_paused
+from reader.core.keymap import IDS, KEYS
 from reader.core.models import Entry, ReadingState
-from reader.core.search import SearchIndex
+from reader.core.search import SearchIndex, related
+from reader.core.session import Library, Rows, Session
+from reader.core.steps import finish
 from reader.core.store import Store
 from reader.core.text import strip_control
-from reader.tui.loading import Journal, Loaded, Pacer, freeze_heap, quiet_heap, thaw_heap
+from reader.tui.keys import bindings
+from reader.tui.loading import Pacer
 from reader.tui.providers import ReaderCommands
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.help import HelpScreen
@@ -67,27 +70,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", id="search"),
-        Binding("escape", "back_to_list", "List", tooltip="back to the list; again: clear the search", id="back"),
-        Binding("r", "toggle_read", "Read/unread", id="read"),
-        Binding("s", "toggle_star", "Star", id="star"),
-        Binding("w", "mark_reading", "Reading", show=False, id="reading"),
-        Binding("n", "edit_note", "Note", id="note"),
-        Binding("t", "edit_tags", "Tags", id="tags"),
-        Binding("c", "copy_link", "Copy link", id="copy"),
-        Binding("o", "open_link", "Open", id="open"),
-        Binding("f", "cycle_filter", "Filter", id="filter"),
-        Binding("e", "export", "Export", id="export"),
-        Binding("space", "select", "Select", show=False, id="select"),
-        Binding("u", "undo", "Undo", show=False, id="undo"),
-        Binding("d", "delete", "Delete", show=False, id="delete"),
-        Binding("R", "related", "Related", show=False, id="related"),
-        Binding("S", "stats", "Stats", show=False, id="stats"),
-        Binding("O", "cycle_sort", "Sort", show=False, id="sort"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(
         self,
@@ -105,9 +88,7 @@ class ReaderApp(App[None]):
         self.export_dir = export_dir or self.settings.export.dir_path() or Path.cwd()
         self.demo = demo
         self._setting_problems = self._apply_settings()
-        self.library = Loaded()  # the entries by id, with the unread and starred counts
-        self.index: SearchIndex | None = None
-        self.history = History()
+        self.session = Session(store)  # the entries, counts and index; every change goes through it
         self.filter_name = "all"
         self.sort_key = "added"
         self.query_text = ""
@@ -118,8 +99,6 @@ class ReaderApp(App[None]):
         self._detail_entry: Entry | None = None  # what the detail pane shows
         self._moved_at = 0.0  # when the cursor last moved
         self._detail_timer: Timer | None = None
-        self._load_generation = 0  # a load's results count only while it is the newest one
-        self._journal = Journal()  # changes made since the newest load began
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         self._gone_from_cursor: tuple[str | None, str | None] = (None, None)  # deleted id, where the cursor goes
         if demo:
@@ -134,7 +113,7 @@ class ReaderApp(App[None]):
         else:
             problems.append(f"unknown theme {theme!r}; available: {', '.join(sorted(self.available_themes))}")
         keymap = dict(self.settings.keymap)
-        known = {b.id for b in [*self.BINDINGS, *PaperList.BINDINGS] if isinstance(b, Binding) and b.id}
+        known = IDS
         unknown = sorted(set(keymap) - known)
         if unknown:
             problems.append(f"unknown key binding id(s) {', '.join(unknown)}; see the help screen (?)")
@@ -154,7 +133,11 @@ class ReaderApp(App[None]):
     @property
     def entries(self) -> dict[str, Entry]:
         """The store's papers by id, in store order (the first screenful while it loads)."""
-        return self.library.entries
+        return self.session.entries
+
+    @property
+    def index(self) -> SearchIndex | None:
+        return self.session.index
 
     @property
     def paper_list(self) -> PaperList:
@@ -190,65 +173,56 @@ class ReaderApp(App[None]):
 
     def _start_load(self) -> None:
         """Read the store (again) in the background; the list shows what it has meanwhile."""
-        self._load_generation += 1
-        self._journal = Journal()
+        generation = self.session.begin_read()
         self.is_loading = True
         self._show_status()
-        self._load(self._load_generation, not self.entries)
+        self._load(generation, not self.entries)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, generation: int, first: bool) -> None:
         """Entries, counts and search index, all built here: the UI thread only swaps them in.
 
-        The work goes in small steps, and the UI thread goes first between them
-        (``Pacer``): keys never wait for 100k papers.
+        The core does the work in steps, and between them the UI thread goes
+        first (``Pacer``): keys never wait for 100k papers.
         """
         pause = Pacer(self._ui_loop)
-        with quiet_heap(keep=lambda: generation == self._load_generation):
-            loaded = Loaded()
-            for batch in self.store.iter_entries(batch=LOAD_BATCH):
+
+        def current() -> bool:
+            return generation == self.session.generation
+
+        with gc_paused(freeze=current):
+            loaded = Library()
+            for batch in self.session.batches(LOAD_BATCH):
                 if first and not loaded.entries:  # the first screenful at once, the rest follows
                     self.call_from_thread(self._first_batch, generation, batch)
                 loaded.add(batch)
                 pause()
-                if generation != self._load_generation:
+                if not current():
                     return  # a newer load took over
             self.call_from_thread(self._loaded, generation, loaded)
-            index = SearchIndex.load_or_build(list(loaded.entries.values()), self.store.path, pause=pause)
-            index.prepare(pause)
+            index = finish(SearchIndex.opening(list(loaded.entries.values()), self.store.path), pause)
+            finish(index.preparing(), pause)
         self.call_from_thread(self._indexed, generation, index)
 
     def _first_batch(self, generation: int, batch: list[Entry]) -> None:
-        if generation == self._load_generation and not self.entries:
-            first = Loaded()
+        if not self.entries:
+            first = Library()
             first.add(batch)
-            self._journal.replay(first)
-            self._take(first)
+            if self.session.take(generation, first):
+                self._refresh_rows()
 
-    def _loaded(self, generation: int, loaded: Loaded) -> None:
-        if generation == self._load_generation:
-            self._journal.replay(loaded)  # what the user changed while the worker read
+    def _loaded(self, generation: int, loaded: Library) -> None:
+        if self.session.take(generation, loaded):
             self.is_loading = False
-            self._take(loaded)
-
-    def _take(self, loaded: Loaded) -> None:
-        self.library = loaded
-        self._refresh_rows()
+            self._refresh_rows()
 
     def _indexed(self, generation: int, index: SearchIndex) -> None:
-        if generation != self._load_generation:
-            return
-        for paper_id, entry in self._journal.changes.items():
-            if entry is None:
-                index.remove(paper_id)
-            else:
-                index.update(entry)
-        self.index = index
-        self._refresh_rows()
+        if self.session.take_index(generation, index):
+            self._refresh_rows()
 
     def on_unmount(self) -> None:
-        self._load_generation += 1  # a load still running counts no more
-        thaw_heap()
+        self.session.begin_read()  # a load still running counts no more
+        heap.thaw()
 
     def _check_disk(self) -> None:
         if not self.is_loading and self.store.changed_on_disk():
@@ -270,34 +244,14 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _compute_rows(self, generation: int, text: str, filter_name: str, sort_key: str) -> None:
-        parsed = query.parse(text)
-        chosen = dict(FILTERS)[filter_name]
-        entries = self.entries
-        terms: set[str] = set()
-        if parsed.words and self.index is None:
-            self.call_from_thread(self._apply_rows, generation, text, None, terms, ["indexing…"])
-            return
-        if parsed.words and self.index is not None:
-            positions, _ = self.index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE)
-            ranked: Iterable[Entry] = (entries[i] for i in self.index.ids_at(positions) if i in entries)
-            terms = query.highlight_terms(parsed, self.index)
-        else:
-            ranked = entries.values()
-            terms = query.highlight_terms(parsed, self.index) if self.index and parsed.phrases else set()
-        if chosen == library.Filter() and parsed.is_empty:
-            rows = list(ranked)  # the whole store: a copy in C, not a check per paper
-        else:
-            rows = [e for e in ranked if chosen.accepts(e) and parsed.accepts(e)]
-        if not parsed.words and sort_key != "added":
-            rows = sorting.sort_entries(rows, sort_key)
-        self.call_from_thread(self._apply_rows, generation, text, rows, terms, parsed.errors)
+        rows = self.session.rows(text, dict(FILTERS)[filter_name], sort_key)
+        self.call_from_thread(self._apply_rows, generation, text, rows)
 
-    def _apply_rows(
-        self, generation: int, text: str, rows: list[Entry] | None, terms: set[str], errors: list[str]
-    ) -> None:
+    def _apply_rows(self, generation: int, text: str, found: Rows) -> None:
         if generation != self._generation or self._screen_gone():
             return  # a newer query is on its way: never show stale results
-        self.query_errors = errors
+        self.query_errors = list(found.errors) if found.entries is not None else [*found.errors, "indexing…"]
+        rows, terms = found.entries, set(found.terms)
         if rows is not None:
             # Same query (a reload, a filter, a state change): stay on the same paper.
             # A new query: start at its best match.
@@ -360,7 +314,8 @@ class ReaderApp(App[None]):
             return
         text = Text()
         text.append(f"{len(self.paper_list.rows)} shown / {len(self.entries)}", style="bold")
-        text.append(f" · {self.library.unread} unread · {self.library.starred} starred · filter: {self.filter_name}")
+        counts = self.session.library
+        text.append(f" · {counts.unread} unread · {counts.starred} starred · filter: {self.filter_name}")
         if self.sort_key != "added":
             text.append(f" · sort: {self.sort_key}")
         if self.query_text.strip():
@@ -399,34 +354,22 @@ class ReaderApp(App[None]):
         if not targets:
             self._say("No paper here.", severity="warning")
             return False
-        before = {e.id: e.state for e in targets}
         try:
-            updated = self.store.update_states([e.id for e in targets], change)
+            updated = self.session.change(description, [e.id for e in targets], change)
         except ReaderError as exc:
             self._say(str(exc), title="Not saved", severity="error")
             return False
-        self.history.record_states(description, before)
         self._took(updated)
         return True
 
     def _took(self, updated: Iterable[Entry]) -> None:
-        """Show papers as the store now has them; the counts and the index follow one paper at a time."""
+        """Show papers as the session now has them (the counts and index followed in the session)."""
         for entry in updated:
-            old = self.entries.get(entry.id)
-            self._put(entry.id, entry)
             self.paper_list.replace(entry)
-            if self.index is not None and (
-                old is None or (old.state.note, old.state.tags) != (entry.state.note, entry.state.tags)
-            ):
-                self.index.update(entry)
         current = self.paper_list.current
         if current is not None and self._detail_entry is not None and current.id == self._detail_entry.id:
             self._show_detail(current)  # its new state at once, not when the cursor next rests
         self._show_status()
-
-    def _put(self, paper_id: str, entry: Entry | None) -> None:
-        self.library.put(paper_id, entry)
-        self._journal.record(paper_id, entry)  # a load still running must not undo it
 
     # -- actions ------------------------------------------------------------------------
 
@@ -447,10 +390,10 @@ class ReaderApp(App[None]):
         targets = self._targets()
         make_read = not all(e.state.read for e in targets)
         status = "read" if make_read else "to-read"
-        self._apply("read" if make_read else "unread", targets, lambda s: s.with_changes(read=make_read, status=status))
+        self._apply("read" if make_read else "unread", targets, lambda s: s.with_changes(status=status))
 
     def action_mark_reading(self) -> None:
-        self._apply("reading", self._targets(), lambda s: s.with_changes(read=False, status="reading"))
+        self._apply("reading", self._targets(), lambda s: s.with_changes(status="reading"))
 
     def action_toggle_star(self) -> None:
         targets = self._targets()
@@ -463,10 +406,7 @@ class ReaderApp(App[None]):
             return
 
         def save(text: str) -> None:
-            before = {entry.id: self.entries[entry.id].state}
-            updated = self.store.set_state([entry.id], note=text)
-            self.history.record_states("note", before)
-            self._took(updated)
+            self._took(self.session.change("note", [entry.id], lambda state: state.with_changes(note=text)))
 
         self.push_screen(NoteScreen(entry.paper.title, self.entries[entry.id].state.note, save))
 
@@ -578,7 +518,7 @@ class ReaderApp(App[None]):
 
     def action_undo(self) -> None:
         try:
-            action = self.history.undo(self.store)
+            action = self.session.undo()
         except ReaderError as exc:
             self._say(str(exc), title="Undo failed", severity="error")
             return
@@ -586,7 +526,7 @@ class ReaderApp(App[None]):
             self._say("Nothing to undo.")
             return
         restored = [item.id for item in action.removed]  # back at the end of the store, and so of the list
-        self._took(self.store.entry(pid) for pid in dict.fromkeys([*restored, *action.states]))
+        self._took(self.entries[pid] for pid in dict.fromkeys([*restored, *action.states]) if pid in self.entries)
         if restored:
             self._refresh_rows()
         self._say(f"Undid: {action.description}")
@@ -600,28 +540,21 @@ class ReaderApp(App[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
+            current = self.paper_list.current
+            ids = [e.id for e in targets]
+            if current is not None and current.id in ids:
+                self._gone_from_cursor = (current.id, self._next_row_not_in(set(ids)))
             try:
-                removed = self.store.delete([e.id for e in targets])
+                removed = self.session.delete(ids, f"delete {what}")
             except ReaderError as exc:
+                self._gone_from_cursor = (None, None)
                 self._say(str(exc), title="Not deleted", severity="error")
                 return
-            self.history.record_delete(f"delete {what}", removed)
             self.paper_list.selected.clear()
-            self._forget([item.id for item in removed])
-            self._say(f"Deleted {what}. Press u to undo.")
+            self._refresh_rows()
+            self._say(f"Deleted {what} ({len(removed)}). Press u to undo.")
 
         self.push_screen(ConfirmScreen(f"Delete {what} and its note and tags?"), answered)
-
-    def _forget(self, paper_ids: Sequence[str]) -> None:
-        """Deleted papers leave the list, the counts and the index: no reading of the whole store."""
-        current = self.paper_list.current
-        if current is not None and current.id in paper_ids:
-            self._gone_from_cursor = (current.id, self._next_row_not_in(set(paper_ids)))
-        for paper_id in paper_ids:
-            self._put(paper_id, None)
-            if self.index is not None:
-                self.index.remove(paper_id)
-        self._refresh_rows()
 
     def _next_row_not_in(self, gone: set[str]) -> str | None:
         """The id of the first row from the cursor on (else before it) that is not in ``gone``."""
@@ -674,10 +607,9 @@ class ReaderApp(App[None]):
         self.push_screen(StatsScreen(figures))
 
     def action_help(self) -> None:
-        bindings = [b for b in [*self.BINDINGS, *PaperList.BINDINGS] if isinstance(b, Binding)]
         # Show the keys in force: the settings' keymap replaces the defaults.
         keymap = self._keymap
-        shown = [replace(b, key=keymap[b.id]) if b.id and b.id in keymap else b for b in bindings]
+        shown = [(keymap.get(key.id, key.keys), key) for key in KEYS]
         self.push_screen(HelpScreen(shown))
 
     # -- for tests and the command palette --------------------------------------------------
@@ -695,5 +627,5 @@ class ReaderApp(App[None]):
 
 def make_app(store: Store, *, demo: bool = False, **options: Any) -> ReaderApp:
     """The one way to build the app: the CLI, the tests and the benchmarks use it."""
-    freeze_heap()  # the open store's records live as long as the app: no collection need walk them
+    heap.freeze()  # the open store's records live as long as the app: no collection need walk them
     return ReaderApp(store, demo=demo, **options)

@@ -29,11 +29,9 @@ ends.
 from __future__ import annotations
 
 import asyncio
-import gc
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, not_
 
@@ -120,32 +118,3 @@ class Pacer:
             took += min(took, MAX_GIVE)
         self.waited += took
 
-
-@contextmanager
-def quiet_heap(keep: Callable[[], bool] = lambda: True) -> Iterator[None]:
-    """No cyclic collection while the store loads; afterwards, if ``keep()``, what was loaded is left out of later ones.
-
-    ``keep`` says whether the load still counts: a load overtaken by a newer
-    one, or still running when the app ended, freezes nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if keep():
-            # Before collection resumes: everything made during the load is still in the
-            # youngest generation, and the first collection would walk all of it.
-            gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def freeze_heap() -> None:
-    """Leave every object alive now out of later collections (``thaw_heap`` gives them back)."""
-    gc.freeze()
-
-
-def thaw_heap() -> None:
-    """Give the frozen objects back to the collector (the app is done with them)."""
-    gc.unfreeze()

@@ -1,47 +1,42 @@
-"""Command palette entries: every action, each filter and sort, and papers by title."""
+"""Command palette entries: the actions of the key table, each filter, and papers by title."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from reader.tui.app import ReaderApp
+from reader.core.keymap import KEYS
+from reader.core.models import Entry
+from reader.core.search import SearchIndex
 
-_ACTIONS = [
-    ("Search", "focus_search", "focus the search box"),
-    ("Toggle read", "toggle_read", "mark the paper (or the selection) read or unread"),
-    ("Mark reading", "mark_reading", "set the status to reading"),
-    ("Toggle star", "toggle_star", "star or unstar"),
-    ("Edit note", "edit_note", "write a note for the paper"),
-    ("Edit tags", "edit_tags", "set the paper's tags"),
-    ("Copy link", "copy_link", "copy the code link (else the first link)"),
-    ("Open link", "open_link", "open the link in a browser"),
-    ("Export notes", "export", "write the Markdown notes file of what is shown"),
-    ("Related papers", "related", "the ten papers most like this one"),
-    ("Statistics", "stats", "added and read per week, counts, streak"),
-    ("Undo", "undo", "undo the last action"),
-    ("Delete paper", "delete", "delete the paper (asks first)"),
-    ("Cycle sort", "cycle_sort", "added, listed, title, upvotes, stars, status"),
-    ("Help", "help", "every key"),
-]
+
+class PaletteHost(Protocol):
+    """What the palette asks of the app it sits in."""
+
+    @property
+    def index(self) -> SearchIndex | None: ...
+    @property
+    def entries(self) -> dict[str, Entry]: ...
+    def run_action(self, action: str) -> Awaitable[bool]: ...
+    def set_filter(self, name: str) -> None: ...
+    def go_to(self, paper_id: str | None) -> None: ...
 
 
 class ReaderCommands(Provider):
     """The app's actions plus "open paper" by title, searched through the index."""
 
     @property
-    def reader(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
+    def reader(self) -> PaletteHost:
+        return cast(PaletteHost, self.app)
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.reader
         commands: list[tuple[str, Callable[[], object], str]] = [
-            (name, partial(app.run_action, action), help_text) for name, action, help_text in _ACTIONS
+            (key.palette, partial(app.run_action, key.action), key.description) for key in KEYS if key.palette
         ]
         for name in ("all", "unread", "starred"):
             commands.append((f"Filter: {name}", partial(app.set_filter, name), f"show {name} papers"))

@@ -16,6 +16,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from reader import cli
+from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import Link, ParsedPaper
 from reader.core.store import Store
@@ -61,7 +62,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ]
     store = Store(path)
     try:
-        store.import_files([ParsedFile(path=tmp_path / "made-up.txt", format="test", papers=papers)])
+        library.import_parsed(store, [ParsedFile(path=tmp_path / "made-up.txt", format="test", papers=papers)])
         ids = [entry.id for entry in store.entries()]
         store.set_state(ids[:3], status="reading", starred=True, note=NOTE, tags=("c++", "a|b", "ml"))
     finally:

@@ -1,4 +1,4 @@
-"""A long JSON list says how far its reading has got, on one core or two."""
+"""A long JSON list says how far its reading has got."""
 
 from __future__ import annotations
 
@@ -8,34 +8,6 @@ from pathlib import Path
 import pytest
 
 from reader.core import library
-from reader.core.importers import _parallel
-from reader.core.models import ParsedPaper
-
-
-def plain(item: int, number: int, path: Path) -> ParsedPaper:
-    return ParsedPaper(title=f"{number}:{item}")
-
-
-@pytest.mark.parametrize("second_core", [False, True])
-def test_chunks_are_reported_in_order_up_to_the_total(second_core: bool) -> None:
-    calls: list[tuple[int, int]] = []
-    papers = _parallel.parse_items(
-        plain,
-        list(range(10)),
-        Path("x.json"),
-        min_items=2,
-        chunk=3,
-        second_core=second_core,
-        progress=lambda done, total: calls.append((done, total)),
-    )
-    assert [p.title for p in papers] == [f"{n + 1}:{n}" for n in range(10)]
-    assert calls[-1] == (10, 10)
-    assert all(total == 10 for _, total in calls)
-    done = [d for d, _ in calls]
-    assert done == sorted(done)
-    assert set(done) <= {0, 3, 6, 9, 10}
-    if not second_core:  # one core takes every chunk itself
-        assert done == [0, 3, 6, 9, 10]
 
 
 def test_parse_inputs_reports_the_papers_of_each_json_file(tmp_path: Path) -> None:

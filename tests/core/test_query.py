@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import library, query
+from reader.core import library
 from reader.core.models import Entry
-from reader.core.search import SearchIndex
+from reader.core.search import SearchIndex, query
+from reader.core.session import Session
 from reader.core.store import Store
 
 
@@ -19,11 +20,9 @@ def seeded(store: Store, seed_page: Path) -> Store:
 
 
 def ask(store: Store, text: str) -> tuple[list[Entry], query.Query]:
-    entries = store.entries()
-    parsed = query.parse(text)
-    hits = query.run(parsed, SearchIndex(entries), entries)
-    by_id = {e.id: e for e in entries}
-    return [by_id[h.id] for h in hits], parsed
+    rows = Session.open(store, index=True).rows(text).entries
+    assert rows is not None
+    return rows, query.parse(text)
 
 
 def swift(store: Store) -> str:
@@ -35,7 +34,7 @@ def test_fuzzy_words_with_filters(seeded: Store) -> None:
     found, parsed = ask(seeded, "gausian splating is:unread")
     assert parsed.errors == []
     assert found[0].id == target
-    seeded.set_state([target], read=True)
+    seeded.set_state([target], status="read")
     found, _ = ask(seeded, "gausian splating is:unread")
     assert target not in [e.id for e in found]
     found, _ = ask(seeded, "gausian splating is:read")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,12 @@ from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile
 from reader.core.models import Abstract, Entry, Paper, ParsedPaper, ReadingState
-from reader.core.search import SearchIndex, cache_path_for, word_set, words_of
+from reader.core.search import SearchIndex
+from reader.core.search.words import words_of
+from reader.core.steps import finish
 from reader.core.store import Store
+from reader.core.store.layout import Layout
+from reader.core.text import fold
 
 TYPO_QUERIES = {
     "gausian splating": ("Swift4D",),
@@ -56,9 +61,11 @@ def test_title_hits_rank_above_abstract_hits(seeded: Store) -> None:
     checked = 0
     for word in ("conquer", "divide", "language", "learning"):
         matches = set(index.expand(word))
-        in_title = {e.id for e in entries if word in word_set(e.paper.title)}
+        in_title = {e.id for e in entries if word in set(words_of(e.paper.title))}
         elsewhere = {
-            e.id for e in entries if not matches & word_set(e.paper.title) and matches & word_set(e.paper.abstract)
+            e.id
+            for e in entries
+            if not matches & set(words_of(e.paper.title)) and matches & set(words_of(e.paper.abstract))
         }
         if not (in_title and elsewhere):
             continue
@@ -150,13 +157,27 @@ def test_limit_is_a_prefix_of_the_full_ranking(seeded: Store) -> None:
         assert ids_of(index, query, 10) == full[:10]
 
 
-@given(st.text(alphabet="ab-' Z9é.,~\\ß\n", max_size=40))
-def test_word_set_matches_words_of(text: str) -> None:
-    assert word_set(text) == set(words_of(text))
+def _words_by_regex(text: str) -> list[str]:
+    """What ``words_of`` promises, said the plain way: each regex word of the folded text, compounds both ways."""
+    found: list[str] = []
+    for word in re.findall(r"[0-9a-z]+(?:[-'][0-9a-z]+)*", fold(text)):
+        if "-" in word or "'" in word:
+            parts = re.split(r"[-']", word)
+            found.extend(parts)
+            found.append("".join(parts))
+        else:
+            found.append(word)
+    return found
+
+
+@given(st.text(alphabet="ab-' Z9é.,~\\ß\n_Σ", max_size=40))
+def test_words_of_finds_the_regex_words_in_order(text: str) -> None:
+    assert words_of(text) == _words_by_regex(text)
 
 
 def test_seed_among_generated_papers_keeps_the_typo_queries_on_top(seeded: Store) -> None:
-    seeded.import_files([ParsedFile(Path("generated.txt"), "hf-page", list(generate(5000, seed=3)))], backup=False)
+    generated = ParsedFile(Path("generated.txt"), "hf-page", list(generate(5000, seed=3)))
+    library.import_parsed(seeded, [generated], backup=False)
     entries = seeded.entries()
     assert len(entries) == 5100
     index = SearchIndex.load_or_build(entries, seeded.path)
@@ -179,7 +200,7 @@ def test_corpus_is_deterministic_and_realistic() -> None:
 
 def test_cache_is_written_then_reused(seeded: Store) -> None:
     entries = seeded.entries()
-    cache = cache_path_for(seeded.path)
+    cache = Layout(seeded.path).index
     assert not cache.exists()
     first = SearchIndex.load_or_build(entries, seeded.path)
     assert cache.is_file()
@@ -193,7 +214,7 @@ def test_cache_is_written_then_reused(seeded: Store) -> None:
 def test_stale_cache_is_rebuilt(seeded: Store, tmp_path: Path) -> None:
     SearchIndex.load_or_build(seeded.entries(), seeded.path)
     new = ParsedPaper(title="Marsupial Graph Networks", abstract="We study quokkas with graph networks on islands.")
-    seeded.import_files([ParsedFile(tmp_path / "extra.txt", "hf-page", [new])], backup=False)
+    library.import_parsed(seeded, [ParsedFile(tmp_path / "extra.txt", "hf-page", [new])], backup=False)
     entries = seeded.entries()
     index = SearchIndex.load_or_build(entries, seeded.path)
     found = titles(entries, ids_of(index, "marsupial", 1))
@@ -210,7 +231,7 @@ def test_stale_cache_is_rebuilt(seeded: Store, tmp_path: Path) -> None:
 def test_corrupt_cache_is_rebuilt_silently(seeded: Store, damage: bytes) -> None:
     entries = seeded.entries()
     expected = SearchIndex(entries).search("gausian splating")
-    cache = cache_path_for(seeded.path)
+    cache = Layout(seeded.path).index
     cache.write_bytes(damage)
     assert SearchIndex.load_or_build(entries, seeded.path).search("gausian splating") == expected
     assert SearchIndex.load_or_build(entries, seeded.path).search("gausian splating") == expected
@@ -219,10 +240,10 @@ def test_corrupt_cache_is_rebuilt_silently(seeded: Store, damage: bytes) -> None
 
 def test_cache_of_another_store_is_not_trusted(seeded: Store, tmp_path: Path) -> None:
     other = Store(tmp_path / "other.json")
-    other.import_files([ParsedFile(Path("g.txt"), "hf-page", list(generate(100, seed=9)))], backup=False)
+    library.import_parsed(other, [ParsedFile(Path("g.txt"), "hf-page", list(generate(100, seed=9)))], backup=False)
     SearchIndex.load_or_build(other.entries(), other.path)
     entries = seeded.entries()
-    cache_path_for(seeded.path).write_bytes(cache_path_for(other.path).read_bytes())
+    Layout(seeded.path).index.write_bytes(Layout(other.path).index.read_bytes())
     found = titles(entries, ids_of(SearchIndex.load_or_build(entries, seeded.path), "gausian splating", 1))
     assert found[0].startswith("Swift4D")
     other.close()
@@ -231,10 +252,10 @@ def test_cache_of_another_store_is_not_trusted(seeded: Store, tmp_path: Path) ->
 
 def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store) -> None:
     """Caches written before the vocabulary was kept sorted load as they are, and prefixes still match."""
-    from reader.core.search import _Base, _file_signature
+    from reader.core.search.index import _Base, _file_signature
 
     entries = seeded.entries()
-    built = _Base.build(entries)
+    built = finish(_Base.build(entries))
     assert built.vocab == sorted(built.vocab)
     # The same postings with the words numbered backwards, as an older cache could hold them.
     spans = [(built.offsets[i], built.offsets[i + 1]) for i in range(len(built.vocab))][::-1]
@@ -243,7 +264,7 @@ def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store
     offsets = np.zeros(len(spans) + 1, dtype=np.int64)
     np.cumsum([b - a for a, b in spans], out=offsets[1:])
     old = _Base(built.ids, built.vocab[::-1], offsets, docs, codes, built.title_lengths)
-    cache = cache_path_for(seeded.path)
+    cache = Layout(seeded.path).index
     old.save(cache, _file_signature(seeded.path))
     written = cache.stat().st_mtime_ns
 
@@ -255,20 +276,20 @@ def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store
         assert loaded.search(query)
 
 
-def test_loading_the_cache_pauses_between_steps(seeded: Store) -> None:
+def test_loading_the_cache_goes_in_steps(seeded: Store) -> None:
     entries = seeded.entries()
     SearchIndex.load_or_build(entries, seeded.path)  # writes the cache
     calls: list[int] = []
-    loaded = SearchIndex.load_or_build(entries, seeded.path, pause=lambda: calls.append(1))
-    loaded.prepare(lambda: calls.append(2))
+    loaded = finish(SearchIndex.opening(entries, seeded.path), lambda: calls.append(1))
+    finish(loaded.preparing(), lambda: calls.append(2))
     assert calls.count(1) >= 5 and calls.count(2) >= 1
     assert loaded.search("gausian splating") == SearchIndex(entries).search("gausian splating")
 
 
-def test_building_without_a_cache_pauses_too_and_writes_the_cache(seeded: Store) -> None:
+def test_building_without_a_cache_goes_in_steps_and_writes_the_cache(seeded: Store) -> None:
     entries = seeded.entries()
     calls: list[int] = []
-    built = SearchIndex.load_or_build(entries, seeded.path, pause=lambda: calls.append(1))
-    assert cache_path_for(seeded.path).is_file()
+    built = finish(SearchIndex.opening(entries, seeded.path), lambda: calls.append(1))
+    assert Layout(seeded.path).index.is_file()
     assert len(calls) >= 5  # every 200 papers and between the numpy steps
     assert built.search("gausian splating") == SearchIndex(entries).search("gausian splating")

@@ -16,12 +16,15 @@ from pathlib import Path
 import orjson
 import pytest
 
-from reader.core import storage
-from reader.core.doctor import diagnose
+from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import Entry, ParsedPaper
-from reader.core.query import parse as parse_query
-from reader.core.store import SCHEMA_VERSION, Store
+from reader.core.search.query import parse as parse_query
+from reader.core.store import Store
+from reader.core.store import files as storage
+from reader.core.store.doctor import diagnose
+from reader.core.store.layout import Layout
+from reader.core.store.schema import SCHEMA_VERSION
 
 PAPERS = [
     ParsedPaper(title="Quokka Gradients", abstract="Quokkas descend gradients, \"quoted\", {braced}.\nTwo lines."),
@@ -33,7 +36,7 @@ PAPERS = [
 
 
 def import_papers(store: Store, papers: list[ParsedPaper]) -> None:
-    store.import_files([ParsedFile(Path("made-up.txt"), "test", papers)])
+    library.import_parsed(store, [ParsedFile(Path("made-up.txt"), "test", papers)])
 
 
 def texts(entries: list[Entry]) -> dict[str, tuple[str, str, bool]]:
@@ -109,7 +112,7 @@ def test_papers_read_the_snapshot_they_came_from(store: Store, store_path: Path)
 @pytest.mark.parametrize("damage", ["missing", "garbage", "stale", "wrong start", "wrong offsets"])
 def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, damage: str) -> None:
     import_papers(store, PAPERS)
-    places = storage.places_path_for(store_path)
+    places = Layout(store_path).places
     assert places.exists()
     saved = orjson.loads(places.read_bytes())
     if damage == "missing":
@@ -141,7 +144,7 @@ def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, dama
 
 def test_a_damaged_abstract_is_reported_not_half_read(store: Store, store_path: Path) -> None:
     import_papers(store, PAPERS)
-    storage.places_path_for(store_path).unlink()
+    Layout(store_path).places.unlink()
     pid = next(e.id for e in store.entries() if e.paper.title == "Wombat Kernels")
     raw = store_path.read_bytes()
     line = abstract_lines(store_path)[pid]

@@ -14,10 +14,11 @@ import orjson
 import pytest
 from tinydb.storages import JSONStorage
 
-from reader.core import storage
+from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import Abstract, Link, Paper, ParsedPaper, compact_record
 from reader.core.store import Store
+from reader.core.store import files as storage
 
 
 def made_up(count: int, start: int = 0) -> list[ParsedPaper]:
@@ -34,7 +35,7 @@ def made_up(count: int, start: int = 0) -> list[ParsedPaper]:
 
 
 def import_papers(store: Store, papers: list[ParsedPaper], **options: object) -> None:
-    store.import_files([ParsedFile(Path("made-up.txt"), "test", papers)], **options)  # type: ignore[arg-type]
+    library.import_parsed(store, [ParsedFile(Path("made-up.txt"), "test", papers)], **options)  # type: ignore[arg-type]
 
 
 def test_records_keep_only_what_is_set(store: Store, store_path: Path) -> None:
@@ -87,7 +88,8 @@ def test_old_records_with_every_field_still_load(store_path: Path) -> None:
         assert (paper.title, paper.abstract, paper.abstract_raw, paper.sources) == (
             "Old paper", "Old abstract.", "Old abstract.", (source,)
         )
-        plan_again = store.import_files([ParsedFile(Path("old.txt"), "test", [ParsedPaper(title="Old paper")])])
+        again = ParsedFile(Path("old.txt"), "test", [ParsedPaper(title="Old paper")])
+        plan_again = library.import_parsed(store, [again])
         assert (plan_again.total.new, plan_again.total.updated, plan_again.total.unchanged) == (0, 0, 1)
     finally:
         store.close()
@@ -96,7 +98,7 @@ def test_old_records_with_every_field_still_load(store_path: Path) -> None:
 def test_a_compact_record_is_not_updated_by_the_same_paper_again(store: Store) -> None:
     papers = [ParsedPaper(title="Twice", abstract="Same.", abstract_raw="Same.")]
     import_papers(store, papers)
-    plan = store.import_files([ParsedFile(Path("made-up.txt"), "test", papers)])
+    plan = library.import_parsed(store, [ParsedFile(Path("made-up.txt"), "test", papers)])
     assert (plan.total.new, plan.total.updated, plan.total.unchanged) == (0, 0, 1)
 
 
@@ -173,7 +175,7 @@ def test_import_progress_counts_up_to_the_total(store: Store) -> None:
         ParsedFile(Path("a.txt"), "test", made_up(300)),
         ParsedFile(Path("b.txt"), "test", made_up(200, start=300)),
     ]
-    plan = store.import_files(files, progress=lambda done, total: calls.append((done, total)))
+    plan = library.import_parsed(store, files, progress=lambda done, total: calls.append((done, total)))
     assert plan.total.new == 500
     assert {total for _, total in calls} == {500}
     done = [d for d, _ in calls]

@@ -6,12 +6,18 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tinydb.table import Document
 
-from reader.core import doctor, storage
+from reader.core import library
 from reader.core.errors import StoreError
 from reader.core.importers import ParsedFile
 from reader.core.models import ParsedPaper
-from reader.core.store import BACKUPS_KEPT, SCHEMA_VERSION, KeyedTable, Store, _KeyedTinyDB
+from reader.core.store import Store, doctor
+from reader.core.store import files as storage
+from reader.core.store.backups import BACKUPS_KEPT
+from reader.core.store.layout import temp_prefix
+from reader.core.store.schema import SCHEMA_VERSION
+from reader.core.store.store import _KeyedTable, _KeyedTinyDB
 
 
 def papers(*titles: str) -> list[ParsedFile]:
@@ -25,15 +31,15 @@ def test_a_failed_write_through_tinydb_does_not_stay_in_the_cache(
     path = tmp_path / "t.json"
     db = _KeyedTinyDB(path, storage=storage.AtomicJSONStorage)
     table = db.table("papers")
-    assert isinstance(table, KeyedTable)
-    table.put_many({"a": {"title": "saved"}})
+    assert isinstance(table, _KeyedTable)
+    table.upsert(Document({"title": "saved"}, doc_id="a"))
 
     def no_space(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(storage.os, "replace", no_space)
     with pytest.raises(StoreError, match="change not saved: No space left on device"):
-        table.put_many({"b": {"title": "never saved"}})
+        table.upsert(Document({"title": "never saved"}, doc_id="b"))
     monkeypatch.undo()
     assert db.storage.read() == {"papers": {"a": {"title": "saved"}}}
     assert [p.name for p in tmp_path.iterdir()] == ["t.json"]  # the temp file was removed
@@ -50,24 +56,24 @@ def test_a_zero_byte_store_is_damaged_not_empty(tmp_path: Path) -> None:
 def test_imports_keep_rotated_complete_backups(tmp_path: Path) -> None:
     db = tmp_path / "library.json"
     store = Store(db)
-    store.import_files(papers("First made-up paper"))
+    library.import_parsed(store, papers("First made-up paper"))
     assert store.backups() == []  # nothing to back up before the first import
     contents = []
     for number in range(BACKUPS_KEPT + 2):
         contents.append(db.read_bytes())
-        store.import_files(papers(f"Made-up paper number {number}"))
+        library.import_parsed(store, papers(f"Made-up paper number {number}"))
     backups = store.backups()
     assert len(backups) == BACKUPS_KEPT
     assert [(b / "library.json").read_bytes() for b in backups] == contents[::-1][:BACKUPS_KEPT]
-    (store.backup_dir / "20990101T000000000000Z.partial").mkdir()  # a backup cut short
+    (store.layout.backups / "20990101T000000000000Z.partial").mkdir()  # a backup cut short
     assert store.backups() == backups
     store.close()
 
 
 def test_stale_temp_files_are_reported_then_removed_on_open(tmp_path: Path) -> None:
     db = tmp_path / "library.json"
-    Store(db).import_files(papers("A made-up paper"))
-    stale = tmp_path / (storage.temp_prefix(db) + "abc123")
+    library.import_parsed(Store(db), papers("A made-up paper"))
+    stale = tmp_path / (temp_prefix(db) + "abc123")
     stale.write_bytes(b'{"half": ')
     other = tmp_path / ".reader-tmp-notes.md-xyz"  # another file's temp: not ours to remove
     other.write_text("x")
@@ -82,10 +88,10 @@ def test_stale_temp_files_are_reported_then_removed_on_open(tmp_path: Path) -> N
 def test_doctor_reports_orphan_states_and_lists_backups(tmp_path: Path) -> None:
     db = tmp_path / "library.json"
     store = Store(db)
-    store.import_files(papers("Kept made-up paper", "Deleted made-up paper"))
+    library.import_parsed(store, papers("Kept made-up paper", "Deleted made-up paper"))
     ids = {e.paper.title: e.id for e in store.entries()}
     store.set_state(list(ids.values()), note="n")
-    store.import_files(papers("Third made-up paper"))  # keeps a backup
+    library.import_parsed(store, papers("Third made-up paper"))  # keeps a backup
     # A delete cut between its two writes: the paper is gone, its state is not.
     data = orjson.loads(db.read_bytes())
     del data["papers"][ids["Deleted made-up paper"]]
@@ -104,9 +110,9 @@ def test_doctor_reports_orphan_states_and_lists_backups(tmp_path: Path) -> None:
 def test_a_write_keeps_the_permissions_the_user_gave_the_file(tmp_path: Path) -> None:
     db = tmp_path / "library.json"
     store = Store(db)
-    store.import_files(papers("A made-up paper"))
+    library.import_parsed(store, papers("A made-up paper"))
     db.chmod(0o640)
-    store.import_files(papers("Another made-up paper"))
+    library.import_parsed(store, papers("Another made-up paper"))
     assert db.stat().st_mode & 0o777 == 0o640
     store.close()
 
@@ -115,7 +121,7 @@ def test_delete_removes_papers_before_states(tmp_path: Path, monkeypatch: pytest
     """A crash between the two writes must leave an orphan state, never a paper without its note."""
     db = tmp_path / "library.json"
     store = Store(db)
-    store.import_files(papers("Doomed made-up paper"))
+    library.import_parsed(store, papers("Doomed made-up paper"))
     [pid] = [e.id for e in store.entries()]
     store.set_state([pid], note="n")
     written: list[str] = []
@@ -131,7 +137,7 @@ def test_delete_removes_papers_before_states(tmp_path: Path, monkeypatch: pytest
 def test_the_store_records_its_schema(tmp_path: Path) -> None:
     db = tmp_path / "library.json"
     store = Store(db)
-    store.import_files(papers("A made-up paper"))
+    library.import_parsed(store, papers("A made-up paper"))
     store.set_state([store.entries()[0].id], starred=True)
     store.close()
     assert orjson.loads(db.read_bytes())["_meta"] == {"schema": {"version": SCHEMA_VERSION, "kind": "papers"}}

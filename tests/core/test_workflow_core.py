@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import library, related, sorting, stats
+from reader.core import library, sorting, stats
 from reader.core.history import History
 from reader.core.models import Entry, Paper, ReadingState
-from reader.core.search import SearchIndex
+from reader.core.search import SearchIndex, related
 from reader.core.store import Store
 
 
@@ -52,7 +52,7 @@ def test_listing_key_orders_month_names() -> None:
 
 def test_status_change_is_dated_and_counted(seeded: Store) -> None:
     first, second = (e.id for e in seeded.entries()[:2])
-    seeded.set_state([first, second], read=True)
+    seeded.set_state([first, second], status="read")
     state = seeded.entry(first).state
     assert state.status == "read" and state.status_at is not None
     seeded.set_state([first], starred=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import ParsedPaper
 from reader.core.store import Store
@@ -35,9 +36,9 @@ def main() -> int:
             store.set_state([ids[number % len(ids)]], note=f"change {number}")
             if number % IMPORT_EVERY == 0:
                 paper = ParsedPaper(title=imported_title(number), abstract="Made up for the crash loop.")
-                store.import_files([ParsedFile(db, "test", [paper])])
+                library.import_parsed(store, [ParsedFile(db, "test", [paper])])
         else:
-            store.set_state([ids[number]], read=True)
+            store.set_state([ids[number]], status="read")
         print(number, flush=True)
     return 0
 

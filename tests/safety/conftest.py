@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import ParsedPaper
 from reader.core.store import Store
@@ -35,7 +36,7 @@ def make_store() -> Callable[[Path, int], list[str]]:
     def make(path: Path, count: int) -> list[str]:
         store = Store(path)
         try:
-            store.import_files([ParsedFile(path.with_suffix(".txt"), "test", _papers(count))])
+            library.import_parsed(store, [ParsedFile(path.with_suffix(".txt"), "test", _papers(count))])
             return sorted(entry.id for entry in store.entries())
         finally:
             store.close()

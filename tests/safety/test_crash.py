@@ -19,7 +19,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from reader.core.store import Store, stale_temp_files
+from reader.core.store import Store
+from reader.core.store.layout import Layout
 
 TOTAL = 1000
 IMPORT_EVERY = 40  # as in child_writer.py
@@ -36,7 +37,7 @@ def acknowledged(stdout: str) -> list[int]:
 def check_store(db: Path, ids: list[str], last_ack: dict[str, int], imports: set[int], attempted: int) -> None:
     store = Store(db)  # raises if a file is torn
     try:
-        assert stale_temp_files(db) == []  # opening cleaned what the kill left
+        assert Layout(db).stale_temp_files() == []  # opening cleaned what the kill left
         for backup in store.backups():  # a kill mid-backup never leaves a torn backup listed
             for file in backup.iterdir():
                 assert isinstance(orjson.loads(file.read_bytes()), dict), file

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from reader.core.store import SCHEMA_VERSION
+from reader.core.store.schema import SCHEMA_VERSION
 
 Cli = Callable[..., subprocess.CompletedProcess[bytes]]
 

@@ -116,7 +116,7 @@ from pathlib import Path
 from reader.core.errors import StoreError
 from reader.core.store import Store
 store = Store(Path(sys.argv[1]))
-limit = store.state_path.stat().st_size + 1000
+limit = store.layout.state.stat().st_size + 1000
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 try:
     store.set_state([sys.argv[2]], note="z" * 50000)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import Link, ParsedPaper
 from reader.core.store import Store
@@ -30,7 +31,7 @@ def test_escapes_in_imported_and_typed_text_are_neutralised(tmp_path: Path, cli:
     )
     store = Store(db)
     try:
-        store.import_files([ParsedFile(tmp_path / "made-up.txt", "test", [hostile])])
+        library.import_parsed(store, [ParsedFile(tmp_path / "made-up.txt", "test", [hostile])])
         [entry] = store.entries()
         store.set_state([entry.id], note=f"my{OSC52} note\twith a tab\nand a line", tags=(f"t{CLEAR}ag", "\x1b"))
     finally:

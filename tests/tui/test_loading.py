@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
+from reader.core import heap, library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile
-from reader.core.models import Entry, Paper, ReadingState
+from reader.core.models import Entry, Paper
 from reader.core.store import Store
 from reader.tui import ReaderApp, make_app
 from reader.tui.app import DETAIL_PAUSE, LOAD_BATCH
-from reader.tui.loading import Journal, Loaded, Pacer, quiet_heap, thaw_heap
+from reader.tui.loading import Pacer
 from reader.tui.widgets.paper_list import PaperList
 
 from .conftest import wait_for
@@ -51,9 +52,10 @@ def big_store_path(tmp_path: Path) -> Path:
     """A store of PAPERS made-up papers; 7 of the later ones read and 3 starred before the app opens."""
     path = tmp_path / "library.json"
     store = Store(path)
-    store.import_files([ParsedFile(tmp_path / "g.txt", "hf-page", list(generate(PAPERS, seed=4)))], backup=False)
+    generated = ParsedFile(tmp_path / "g.txt", "hf-page", list(generate(PAPERS, seed=4)))
+    library.import_parsed(store, [generated], backup=False)
     ids = [entry.id for entry in store.entries()]
-    store.set_state(ids[600:607], read=True)
+    store.set_state(ids[600:607], status="read")
     store.set_state(ids[700:703], starred=True)
     store.close()
     return path
@@ -132,24 +134,6 @@ async def test_detail_follows_a_held_key_once_the_cursor_rests(big_store_path: P
 # -- the pieces ----------------------------------------------------------------------
 
 
-def test_loaded_counts_follow_puts_and_a_journal_replays_in_order() -> None:
-    def entry(pid: str, *, read: bool = False, starred: bool = False) -> Entry:
-        return Entry(Paper(id=pid, title=pid), ReadingState(read=read, starred=starred))
-
-    loaded = Loaded()
-    loaded.add([entry("a"), entry("b", read=True), entry("c", starred=True)])
-    assert (loaded.unread, loaded.starred) == (2, 1)
-    journal = Journal()
-    journal.record("a", entry("a", read=True, starred=True))
-    journal.record("c", None)  # deleted ...
-    journal.record("c", entry("c"))  # ... and back: the newest change wins, at the end
-    journal.record("d", entry("d"))  # a paper the load did not see
-    journal.replay(loaded)
-    assert list(loaded.entries) == ["a", "b", "c", "d"]
-    assert loaded.entries["a"].state.read and not loaded.entries["c"].state.starred
-    assert (loaded.unread, loaded.starred) == (2, 1)
-
-
 def test_pacer_waits_for_a_busy_loop_and_not_for_a_closed_one() -> None:
     loop = asyncio.new_event_loop()
     runner = threading.Thread(target=loop.run_forever, daemon=True)
@@ -169,20 +153,20 @@ def test_pacer_waits_for_a_busy_loop_and_not_for_a_closed_one() -> None:
     Pacer(loop)()  # a closed loop (the app is gone): no error, no wait
 
 
-def test_quiet_heap_freezes_what_was_loaded_unless_the_load_no_longer_counts() -> None:
-    thaw_heap()
+def test_a_paused_gc_freezes_what_was_loaded_unless_the_load_no_longer_counts() -> None:
+    heap.thaw()
     try:
-        with quiet_heap():
+        with heap.gc_paused(freeze=lambda: True):
             assert not gc.isenabled()
             kept = [[i] for i in range(1000)]
         assert gc.isenabled() and gc.get_freeze_count() >= len(kept)
-        thaw_heap()
+        heap.thaw()
         assert gc.get_freeze_count() == 0
-        with quiet_heap(keep=lambda: False):
+        with heap.gc_paused(freeze=lambda: False):
             dropped = [[i] for i in range(1000)]
         assert gc.isenabled() and gc.get_freeze_count() == 0 and len(dropped) == 1000
     finally:
-        thaw_heap()
+        heap.thaw()
 
 
 class _ListApp(App[None]):

@@ -25,7 +25,8 @@ from pathlib import Path
 from reader.core.errors import StoreError
 from reader.core.exporters.markdown import PaperTemplate, escape_md, md_url, quote_block
 from reader.core.models import Entry
-from reader.core.storage import fsync_directory, temp_prefix, write_target
+from reader.core.store.files import fsync_directory, write_target
+from reader.core.store.layout import temp_prefix
 
 MAX_NAME_BYTES = 150
 _UNSAFE_NAME = re.compile(r"[^\w\s\-(),']+")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reader.core.errors import InputError
 from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api
-from reader.core.importers._parallel import Progress
+from reader.core.importers._common import Progress
 from reader.core.models import ParsedPaper
 
 MAX_BYTES = 200 * 1024 * 1024

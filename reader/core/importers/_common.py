@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from reader.core.links import find_links
@@ -22,6 +22,8 @@ _PAPER_URL = re.compile(
     re.IGNORECASE,
 )
 _CITED = re.compile(rf"arxiv[:\s]*(?:preprint\s+)?(?:arxiv:)?\s*((?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?)", re.IGNORECASE)
+Progress = Callable[[int, int], None]  # items read so far, items in all
+
 _COUNT = re.compile(r"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>[kKmM]?)$")
 
 

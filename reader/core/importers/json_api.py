@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import InputError
-from reader.core.importers._common import arxiv_id_in, as_int, as_str, build, dedupe, exact_arxiv_id
-from reader.core.importers._parallel import Progress, parse_items
+from reader.core.importers._common import Progress, arxiv_id_in, as_int, as_str, build, dedupe, exact_arxiv_id
 from reader.core.links import make_link
 from reader.core.models import Link, ParsedPaper
 from reader.core.text import all_squashed
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LOOKS_JSON = re.compile(r'\s*(?:\{\s*(?:"|\}|$)|\[\s*(?:[\[{"\]]|-?\d|true|false|null|$))')
+
+_PROGRESS_EVERY = 1_000  # items between two reports of a long list
 
 
 def sniff(text: str) -> bool:
@@ -56,7 +57,16 @@ def parse(text: str, path: Path, progress: Progress | None = None) -> list[Parse
     """The papers of a JSON paper list; ``progress(done, total)`` counts items read."""
     data = load(text, path)
     items = _items(data, text, path)
-    return dedupe(parse_items(_item, items, path, progress=progress))
+    papers = []
+    if progress is not None:
+        progress(0, len(items))
+    for number, item in enumerate(items, start=1):
+        papers.append(_item(item, number, path))
+        if progress is not None and not number % _PROGRESS_EVERY:
+            progress(number, len(items))
+    if progress is not None:
+        progress(len(items), len(items))
+    return dedupe(papers)
 
 
 def _items(data: Any, text: str, path: Path) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Every key and what it does, read from the bindings themselves."""
+"""Every key and what it does, from the key table, with the keys the settings put in force."""
 
 from __future__ import annotations
 
@@ -12,30 +12,28 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.core.keymap import Key
 
-def key_table(bindings: Iterable[Binding], show_key: Callable[[Binding], str] | None = None) -> Table:
-    """One row per binding with a description; keys as the footer shows them ("/" not "slash")."""
+
+def key_table(keys: Iterable[tuple[str, Key]], show_key: Callable[[Binding], str] | None = None) -> Table:
+    """One row per key of the key table, with the keys in force as the footer shows them ("/" not "slash")."""
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("key")
     table.add_column("action")
     table.add_column(Text("id (for [keymap] in the settings file)"), style="dim")  # Text: no markup
-    seen: set[str] = set()
-    for binding in bindings:
-        if not binding.description or binding.key in seen:
-            continue
-        seen.add(binding.key)
-        names = [k.strip() for k in binding.key.split(",")]
-        keys = ", ".join(show_key(Binding(k, "")) if show_key else k for k in names)
-        table.add_row(Text(keys), Text(binding.description), Text(binding.id or ""))
+    for in_force, key in keys:
+        names = [k.strip() for k in in_force.split(",")]
+        shown = ", ".join(show_key(Binding(k, "")) if show_key else k for k in names)
+        table.add_row(Text(shown), Text(key.description), Text(key.id))
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
 
-    def __init__(self, bindings: list[Binding]) -> None:
+    def __init__(self, keys: list[tuple[str, Key]]) -> None:
         super().__init__()
-        self._keys = bindings
+        self._keys = keys
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.core.models import Entry
-from reader.core.query import highlight_spans
+from reader.core.search.query import highlight_spans
 from reader.core.text import strip_control
 
 

@@ -16,7 +16,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,8 +23,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.models import Entry
-from reader.core.query import highlight_spans
+from reader.core.search.query import highlight_spans
 from reader.core.text import strip_control
+from reader.tui.keys import bindings
 
 _CACHE_LIMIT = 512
 
@@ -33,14 +33,7 @@ _CACHE_LIMIT = 512
 class PaperList(ScrollView, can_focus=True):
     """A virtual list of papers with a cursor and a set of selected ids."""
 
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home", "first", "First", show=False, id="list.first"),
-        Binding("end", "last", "Last", show=False, id="list.last"),
-    ]
+    BINDINGS = bindings("list")
 
     COMPONENT_CLASSES = {
         "paper-list--cursor",

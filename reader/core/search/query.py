@@ -11,11 +11,12 @@ is reported in ``Query.errors`` and the rest of the query still applies.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reader.core.models import Entry
-from reader.core.search import Hit, SearchIndex, words_of
+from reader.core.search.index import SearchIndex
+from reader.core.search.words import words_of
 from reader.core.text import fold
 
 Predicate = Callable[[Entry], bool]
@@ -169,16 +170,6 @@ def parse(text: str) -> Query:
         else:
             query.words.extend(words)
     return query
-
-
-def run(query: Query, index: SearchIndex, entries: Sequence[Entry] | dict[str, Entry]) -> list[Hit]:
-    """Papers that satisfy ``query``: ranked by the fuzzy words, else in store order."""
-    by_id = entries if isinstance(entries, dict) else {e.id: e for e in entries}
-    if query.words:
-        candidates: Iterable[Hit] = index.search(" ".join(query.words), min_share=WORD_SHARE)
-    else:
-        candidates = (Hit(pid, 0.0) for pid in by_id)
-    return [hit for hit in candidates if hit.id in by_id and query.accepts(by_id[hit.id])]
 
 
 def highlight_terms(query: Query, index: SearchIndex) -> set[str]:

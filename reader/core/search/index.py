@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import gc
 import math
 import os
-import re
 import tempfile
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import compress, filterfalse
+from collections.abc import Iterable, Sequence
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -44,22 +42,18 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from reader.core.heap import gc_paused
 from reader.core.models import Entry
-from reader.core.text import fold, readable_latex
+from reader.core.search.words import query_words, words_of
+from reader.core.steps import Steps, finish
+from reader.core.store.layout import Layout
+from reader.core.text import readable_latex
 
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.5, "note": 2.0, "abstract": 1.0}
 EXACT, PREFIX, FUZZY = 1.0, 0.85, 0.75
 _PREFIX_LIMIT = 64
 _FUZZY_LIMIT = 20
 _CACHE_WORDS = 512
-_STOP = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or our that the this to we with".split()
-)
-_WORD = re.compile(r"[0-9a-z]+(?:[-'][0-9a-z]+)*")
-_PLAIN = re.compile(r"[0-9a-z]+")
-# Every ASCII character that cannot be part of a word becomes a space.
-_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "-'")})
-_JOINERS = str.maketrans("", "", "-'")
 
 # Field codes stored in the base postings, and the weight of each.
 _TITLE, _ABSTRACT = 1, 2
@@ -68,14 +62,8 @@ _CODE_WEIGHT[_TITLE] = FIELD_WEIGHTS["title"]
 _CODE_WEIGHT[_ABSTRACT] = FIELD_WEIGHTS["abstract"]
 
 CACHE_VERSION = 1
-_PAUSE_EVERY = 10_000  # words between calls of a loader's ``pause`` in Python-level loops
-_PAUSE_PAPERS = 200  # papers between calls of ``pause`` while the index is built
-
-Pause = Callable[[], None]  # called between the steps of a load, to let another thread run
-
-
-def _no_pause() -> None:
-    pass
+_STEP_WORDS = 10_000  # vocabulary words between two steps of the Python-level loops
+_STEP_PAPERS = 200  # papers between two steps while the index is built
 
 
 _paper_ids = attrgetter("paper.id")  # C-level attribute access: no Python frame per paper
@@ -83,57 +71,6 @@ _titles = attrgetter("paper.title")
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
-
-
-def _folded(text: str) -> str:
-    # casefold of ASCII is lower(), and most paper text is ASCII: skip the
-    # per-character Unicode walk for it.
-    return text.lower() if text.isascii() else fold(text)
-
-
-def words_of(text: str) -> list[str]:
-    """The searchable words of ``text``: folded, and hyphenated compounds both split and joined."""
-    found: list[str] = []
-    for match in _WORD.finditer(_folded(text)):
-        word = match.group(0)
-        if "-" in word or "'" in word:
-            parts = re.split(r"[-']", word)
-            found.extend(parts)
-            found.append("".join(parts))
-        else:
-            found.append(word)
-    return found
-
-
-def word_set(text: str) -> set[str]:
-    """The distinct words of ``text``, exactly as ``words_of`` finds them, at C speed for ASCII text.
-
-    Building the index at 100k papers is dominated by this function: a
-    translate-and-split pass is several times faster than a regex scan, and
-    only the few tokens with a hyphen or apostrophe take the regex path.
-    """
-    folded = _folded(text)
-    if not folded.isascii():
-        return set(words_of(folded))
-    tokens = set(folded.translate(_SEPARATORS).split())
-    odd = list(filterfalse(str.isalnum, tokens))
-    if odd:
-        tokens.difference_update(odd)
-        for token in odd:
-            for word in _WORD.findall(token):
-                if "-" in word or "'" in word:
-                    tokens.update(_PLAIN.findall(word))
-                    tokens.add(word.translate(_JOINERS))
-                else:
-                    tokens.add(word)
-    return tokens
-
-
-def query_words(query: str) -> list[str]:
-    """The words of a query worth matching: stop words only count when nothing else is left."""
-    words = list(dict.fromkeys(words_of(query)))
-    meaningful = [w for w in words if w not in _STOP]
-    return meaningful or words
 
 
 def _abstract_text(entry: Entry) -> str:
@@ -154,7 +91,7 @@ def doc_weights(entry: Entry) -> dict[str, float]:
     )
     for name, text in fields:  # best field first: setdefault keeps it
         weight = FIELD_WEIGHTS[name]
-        for word in word_set(text):
+        for word in words_of(text):
             weights.setdefault(word, weight)
     return weights
 
@@ -185,10 +122,10 @@ class _Base:
         self.word_id = dict(zip(vocab, range(len(vocab)), strict=True))
 
     @classmethod
-    def build(cls, entries: Sequence[Entry], pause: Pause = _no_pause) -> _Base:
+    def build(cls, entries: Sequence[Entry]) -> Steps[_Base]:
         """Index titles and abstracts: one pass of C-level set/map calls per paper, then numpy.
 
-        ``pause`` is called every few hundred papers and between the numpy steps.
+        A step every few hundred papers and between the numpy steps.
         """
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # unseen word -> next id, without a Python loop
@@ -199,34 +136,34 @@ class _Base:
         counts = np.zeros((len(entries), 2), dtype=np.int64)
         title_lengths = np.zeros(len(entries), dtype=np.int32)
         for position, entry in enumerate(entries):
-            title = word_set(entry.paper.title)
-            abstract = word_set(_abstract_text(entry))
+            title = set(words_of(entry.paper.title))
+            abstract = set(words_of(_abstract_text(entry)))
             abstract -= title
             word_ids.extend(map(lookup, title))
             word_ids.extend(map(lookup, abstract))
             counts[position] = (len(title), len(abstract))
             title_lengths[position] = len(entry.paper.title)
-            if not position % _PAUSE_PAPERS:
-                pause()
+            if not position % _STEP_PAPERS:
+                yield
         # Number the words in sorted order: the vocabulary is kept sorted (prefix
         # matching bisects it), and a list already sorted sorts again in linear time.
         first_seen = list(vocab)
         ordered = sorted(first_seen)
         rank = dict(zip(ordered, range(len(ordered)), strict=True))
         renumber = np.fromiter(map(rank.__getitem__, first_seen), dtype=np.int32, count=len(first_seen))
-        pause()
+        yield
         words = renumber[np.frombuffer(word_ids, dtype=np.intc)]
         del word_ids
         flat = counts.ravel()
         docs = np.repeat(np.repeat(np.arange(len(entries), dtype=np.int32), 2), flat)
         codes = np.repeat(np.tile(np.array([_TITLE, _ABSTRACT], dtype=np.uint8), len(entries)), flat)
-        pause()
+        yield
         order = np.argsort(words, kind="stable")  # stable: papers stay in order within a word
         offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(vocab)), out=offsets[1:])
-        pause()
+        yield
         docs, codes = docs[order], codes[order]
-        pause()
+        yield
         return cls(list(map(_paper_ids, entries)), ordered, offsets, docs, codes, title_lengths)
 
     def postings(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None:
@@ -260,33 +197,31 @@ class _Base:
                 os.unlink(tmp_name)
 
     @classmethod
-    def load(cls, path: Path, signature: str, entries: Sequence[Entry], pause: Pause = _no_pause) -> _Base | None:
+    def load(cls, path: Path, signature: str, entries: Sequence[Entry]) -> Steps[_Base | None]:
         """The saved postings if they describe exactly these papers, else None (never raises).
 
-        ``pause`` is called between the steps (each a few milliseconds of
-        work that holds the interpreter), so that a UI thread never waits
-        for the whole load.
+        A step between the parts (each a few milliseconds of work that holds the interpreter).
         """
         try:
             with np.load(path, allow_pickle=False) as data:
                 if int(data["version"][0]) != CACHE_VERSION or _array_text(data["signature"]) != signature:
                     return None
                 ids = _array_text(data["ids"]).split("\n") if len(entries) else []
-                pause()
+                yield
                 vocab_text = _array_text(data["vocab"])
                 vocab = vocab_text.split("\n") if vocab_text else []
-                pause()
+                yield
                 offsets, title_lengths = data["offsets"], data["title_lengths"]
                 docs = data["docs"]
-                pause()
+                yield
                 codes = data["codes"]
-                pause()
+                yield
         except Exception:  # a damaged cache is rebuilt, whatever the damage
             return None
-        if not _consistent(ids, vocab, offsets, docs, codes, title_lengths, entries, pause):
+        if not (yield from _consistent(ids, vocab, offsets, docs, codes, title_lengths, entries)):
             return None
         base = cls(ids, vocab, offsets, docs, codes, title_lengths)
-        pause()
+        yield
         return base
 
 
@@ -306,13 +241,12 @@ def _consistent(
     codes: npt.NDArray[np.uint8],
     title_lengths: npt.NDArray[np.int32],
     entries: Sequence[Entry],
-    pause: Pause = _no_pause,
-) -> bool:
+) -> Steps[bool]:
     """Whether loaded arrays fit together and match the papers they claim to index."""
     n = len(entries)
     if ids != list(map(_paper_ids, entries)) or len(title_lengths) != n:
         return False
-    pause()
+    yield
     if offsets.ndim != 1 or len(offsets) != len(vocab) + 1 or offsets.dtype != np.int64:
         return False
     if docs.dtype != np.int32 or codes.dtype != np.uint8 or len(docs) != len(codes) or offsets[-1] != len(docs):
@@ -321,7 +255,7 @@ def _consistent(
         return False
     if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n or int(codes.max()) > _ABSTRACT):
         return False
-    pause()
+    yield
     lengths = np.fromiter(map(len, map(_titles, entries)), dtype=np.int32, count=n)
     return bool(np.array_equal(lengths, title_lengths))
 
@@ -329,12 +263,11 @@ def _consistent(
 class SearchIndex:
     """An inverted index over the store's papers, updated one paper at a time."""
 
-    def __init__(self, entries: Iterable[Entry] = (), *, _base: _Base | None = None, _pause: Pause = _no_pause) -> None:
+    def __init__(self, entries: Iterable[Entry] = (), *, _base: _Base | None = None) -> None:
         listed = list(entries)
-        self._base = _base if _base is not None else _Base.build(listed)
+        self._base = _base if _base is not None else finish(_Base.build(listed))
         self.ids: list[str] = list(self._base.ids)
         self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
-        _pause()
         self._masked = np.zeros(len(self.ids), dtype=bool)  # base postings ignored (overlay or removed)
         self._removed: set[int] = set()
         self._overlay: dict[int, dict[str, float]] = {}
@@ -345,27 +278,30 @@ class SearchIndex:
         notes, tags = map(attrgetter("state.note"), listed), map(attrgetter("state.tags"), listed)
         for entry in compress(listed, map(any, zip(notes, tags, strict=True))):  # papers with a note or tags
             self.update(entry)
-        _pause()
 
     @classmethod
-    def load_or_build(
-        cls, entries: Sequence[Entry], source: Path, cache: Path | None = None, *, pause: Pause = _no_pause
-    ) -> SearchIndex:
+    def opening(cls, entries: Sequence[Entry], source: Path) -> Steps[SearchIndex]:
         """The index for ``entries`` read from the papers file ``source``, via a cache file beside it.
 
         The cache is derived data keyed by the papers file's identity (inode,
         size, mtime) and checked against the papers themselves: a missing,
-        stale or damaged cache is silently rebuilt, never an error. ``pause``
-        is called between the steps of loading the cache (see ``_Base.load``).
+        stale or damaged cache is silently rebuilt, never an error.
         """
-        cache = cache or cache_path_for(source)
+        cache = Layout(source).index
         before = _file_signature(source)
-        base = _Base.load(cache, before, entries, pause) if before else None
+        base = (yield from _Base.load(cache, before, entries)) if before else None
         if base is None:
-            base = _Base.build(entries, pause)
+            base = yield from _Base.build(entries)
             if before and _file_signature(source) == before:
                 base.save(cache, before)
-        return cls(entries, _base=base, _pause=pause)
+        index = cls(entries, _base=base)
+        yield
+        return index
+
+    @classmethod
+    def load_or_build(cls, entries: Sequence[Entry], source: Path) -> SearchIndex:
+        """``opening`` run straight through."""
+        return finish(cls.opening(entries, source))
 
     def __len__(self) -> int:
         return len(self.ids) - len(self._removed)
@@ -428,7 +364,7 @@ class SearchIndex:
             self._sorted_vocab = sorted([*self._base.vocab, *extra])  # two sorted runs (see build): one merge
         return self._sorted_vocab
 
-    def _lengths(self, pause: Pause = _no_pause) -> dict[tuple[int, str], list[str]]:
+    def _lengths(self) -> dict[tuple[int, str], list[str]]:
         """Vocabulary words by (length, letter), filed under each of their first two letters.
 
         One typo (a substitution, insertion, deletion or swap) leaves at least
@@ -437,23 +373,24 @@ class SearchIndex:
         the vocabulary, which keeps a key press within budget at 100k papers.
         """
         if self._by_length is None:
-            buckets: dict[tuple[int, str], list[str]] = {}
-            for count, word in enumerate(self._vocab(), 1):
-                for letter in set(word[:2]):
-                    buckets.setdefault((len(word), letter), []).append(word)
-                if not count % _PAUSE_EVERY:
-                    pause()
-            self._by_length = buckets
+            finish(self.preparing())
+        assert self._by_length is not None
         return self._by_length
 
-    def prepare(self, pause: Pause = _no_pause) -> None:
+    def preparing(self) -> Steps[None]:
         """Build the sorted vocabulary and length buckets now (e.g. in a worker), not on the first key press.
 
-        ``pause`` is called every few thousand words, so that a UI thread never waits for all of them.
+        A step every few thousand words.
         """
         self._vocab()
-        pause()
-        self._lengths(pause)
+        yield
+        buckets: dict[tuple[int, str], list[str]] = {}
+        for count, word in enumerate(self._vocab(), 1):
+            for letter in set(word[:2]):
+                buckets.setdefault((len(word), letter), []).append(word)
+            if not count % _STEP_WORDS:
+                yield
+        self._by_length = buckets
 
     def expand(self, word: str) -> dict[str, float]:
         """Vocabulary words that ``word`` stands for, each with how well it matched (cached per word)."""
@@ -565,24 +502,13 @@ class SearchIndex:
         """Papers matching ``query``, best first; an empty query matches all, in order."""
         order, scores = self.rank(query, limit, min_share=min_share)
         ids = self.ids
-        with _no_gc():  # a broad query makes 100k small tuples: no reason to scan the heap meanwhile
+        with gc_paused():  # a broad query makes 100k small tuples: no reason to scan the heap meanwhile
             return [Hit(ids[i], s) for i, s in zip(order.tolist(), scores.tolist(), strict=True)]
 
     def ids_at(self, positions: Ints) -> list[str]:
         """The paper ids at ``positions`` (from ``rank``): a list view shows only the rows it needs."""
         ids = self.ids
         return [ids[i] for i in positions.tolist()]
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _raise_at(best: Floats, docs: npt.NDArray[np.int32], weights: Floats) -> None:
@@ -598,7 +524,3 @@ def _file_signature(path: Path) -> str:
         return ""
     return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
 
-
-def cache_path_for(source: Path) -> Path:
-    """Where the index of the papers file ``source`` is cached: a hidden file beside it."""
-    return source.with_name(f".{source.name}.search-index.npz")

@@ -1,4 +1,4 @@
-"""A TinyDB storage that never leaves a torn file.
+"""The store's file format: a TinyDB storage that never leaves a torn file.
 
 TinyDB's own JSONStorage rewrites the file in place, so a crash or a full
 disk mid-write loses everything. Here every write goes to a temporary file in
@@ -16,7 +16,6 @@ and forgets the cache: TinyDB mutates the cached dict before it calls
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import stat
 import tempfile
@@ -30,24 +29,14 @@ import orjson
 from tinydb.storages import Storage
 
 from reader.core.errors import StoreError
-
-TEMP_PREFIX = ".reader-tmp-"
+from reader.core.heap import gc_paused
+from reader.core.store.layout import temp_prefix
 
 Tables = dict[str, Mapping[str, Any]]
 
 
-def temp_prefix(path: Path) -> str:
-    """Temp files are named after their target, so a clean-up never touches another file's."""
-    return f"{TEMP_PREFIX}{path.name}-"
-
-
 def _signature(stat_result: os.stat_result) -> tuple[int, int, int, int]:
     return (stat_result.st_ino, stat_result.st_size, stat_result.st_mtime_ns, stat_result.st_ctime_ns)
-
-
-def places_path_for(path: Path) -> Path:
-    """Where a file's stored tables' record places are kept: derived data, in a hidden file beside it."""
-    return path.with_name(f".{path.name}.places")
 
 
 def fsync_directory(directory: Path) -> None:
@@ -106,23 +95,6 @@ def load_tables(path: Path, raw: bytes, hint: str = "") -> Tables:
         if not isinstance(table, dict) or not all(isinstance(rec, dict) for rec in table.values()):
             raise StoreError(f"damaged store: table {name!r} is not a set of records{suffix}", path=path)
     return data
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while many records are built.
-
-    Parsed records hold no cycles, but each few hundred new dicts start a
-    collection that walks every object alive: at 100k papers that was half
-    the time to read the store and to build its entries.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def dump_tables(data: Tables) -> bytes:
@@ -411,10 +383,13 @@ def _parse_lines(handle: BinaryIO, stored: Collection[str], known: dict[str, Pla
 class AtomicJSONStorage(Storage):
     """TinyDB storage: orjson, atomic replace, read cache keyed by the file's identity."""
 
-    def __init__(self, path: str | Path, hint: str = "", stored: Collection[str] = (), **_: Any) -> None:
+    def __init__(
+        self, path: str | Path, hint: str = "", stored: Collection[str] = (), places: Path | None = None, **_: Any
+    ) -> None:
         self.path = Path(path)
         self.hint = hint
         self.stored = stored  # tables left in the file until a record is asked for (see StoredTable)
+        self.places = places  # where the stored tables' record places are kept between opens
         self._cache: Tables | None = None
         self._signature: tuple[int, int, int, int] | None = None
 
@@ -451,7 +426,9 @@ class AtomicJSONStorage(Storage):
     def _known_places(self, stat_result: os.stat_result) -> dict[str, Places] | None:
         """Where the last write put the stored tables' records, if it wrote the file that is there now."""
         try:
-            saved = orjson.loads(places_path_for(self.path).read_bytes())
+            if self.places is None:
+                return None
+            saved = orjson.loads(self.places.read_bytes())
             if saved["signature"] != list(_signature(stat_result)):
                 return None
             return {name: Places.from_json(value) for name, value in saved["tables"].items()}
@@ -460,9 +437,11 @@ class AtomicJSONStorage(Storage):
 
     def _save_places(self, places: dict[str, Places], signature: tuple[int, int, int, int]) -> None:
         """Keep where the stored tables' records went, so the next open need not look for them."""
+        if self.places is None:
+            return
         tables = {name: value.to_json() for name, value in places.items()}
         with contextlib.suppress(OSError):  # without it the next open scans: slower, never wrong
-            write_atomically(places_path_for(self.path), orjson.dumps({"signature": signature, "tables": tables}))
+            write_atomically(self.places, orjson.dumps({"signature": signature, "tables": tables}))
 
     def write(self, data: Tables) -> None:  # type: ignore[override]
         try:

@@ -17,17 +17,11 @@ import filelock
 
 from reader.core.errors import ReaderError, StoreError
 from reader.core.models import Paper, ReadingState
-from reader.core.paths import backup_dir_for, lock_path_for, resolve_store_location, state_path_for
-from reader.core.storage import Tables, load_tables, write_atomically
-from reader.core.store import (
-    LOCK_TIMEOUT,
-    SCHEMA_VERSION,
-    damage_hint,
-    list_backups,
-    make_backup,
-    schema_version,
-    stale_temp_files,
-)
+from reader.core.store.backups import list_backups, make_backup
+from reader.core.store.files import Tables, load_tables, write_atomically
+from reader.core.store.layout import Layout, resolve_store_location
+from reader.core.store.schema import SCHEMA_VERSION, schema_version
+from reader.core.store.store import LOCK_TIMEOUT
 
 _KINDS = ("papers", "state")
 
@@ -161,17 +155,17 @@ def diagnose(db: Path) -> Report:
         report.add("problem", exc.detail, Path(db))
         return report
     report = Report(path)
-    state_path = state_path_for(path)
+    state_path = Layout(path).state
     papers = _load(path, "papers", report)
     states = _load(state_path, "state", report)
     if papers is not None and states is not None:
         _check_records(papers, states, report, state_path)
-    stale = stale_temp_files(path)
+    stale = Layout(path).stale_temp_files()
     if stale:
         names = ", ".join(p.name for p in stale[:3])
         report.add("warning", f"{len(stale)} temp files from an interrupted write ({names}); "
                    "removed the next time the store is opened", path.parent)
-    report.backups = [_backup_info(b, path.name, state_path.name) for b in list_backups(backup_dir_for(path))]
+    report.backups = [_backup_info(b, path.name, state_path.name) for b in list_backups(Layout(path).backups)]
     return report
 
 
@@ -179,7 +173,7 @@ def render(report: Report) -> str:
     """The report as plain lines, ending with what to do about it."""
     lines = [f"store:   {report.path}"]
     lines += [finding.line() for finding in report.findings]
-    backup_dir = backup_dir_for(report.path)
+    backup_dir = Layout(report.path).backups
     if report.backups:
         lines.append(f"backups in {backup_dir} (newest first):")
         lines += [f"  {info.line()}" for info in report.backups]
@@ -209,11 +203,11 @@ def find_backup(path: Path, name: str) -> Path:
     """A backup named by its folder name (as ``doctor`` lists it) or by a path."""
     given = Path(name).expanduser()
     candidates = [given] if given.is_absolute() or given.parent != Path(".") else []
-    candidates.append(backup_dir_for(path) / name)
+    candidates.append(Layout(path).backups / name)
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise StoreError(f"no backup named {name!r}; run 'reader doctor' to list them", path=backup_dir_for(path))
+    raise StoreError(f"no backup named {name!r}; run 'reader doctor' to list them", path=Layout(path).backups)
 
 
 def _read_backup_file(file: Path, kind: str) -> bytes | None:
@@ -231,13 +225,13 @@ def _read_backup_file(file: Path, kind: str) -> bytes | None:
 def restore(db: Path, name: str) -> Restored:
     """Replace the store's files with a backup's, after backing up what is there now."""
     path = resolve_store_location(db)
-    state_path = state_path_for(path)
+    state_path = Layout(path).state
     source = find_backup(path, name)
     papers_raw = _read_backup_file(source / path.name, "papers")
     state_raw = _read_backup_file(source / state_path.name, "state")
     if papers_raw is None:
         raise StoreError(f"not a backup of this store: no {path.name} in it", path=source)
-    lock = filelock.FileLock(lock_path_for(path), timeout=LOCK_TIMEOUT)
+    lock = filelock.FileLock(Layout(path).lock, timeout=LOCK_TIMEOUT)
     try:
         lock.acquire()
     except filelock.Timeout:
@@ -246,7 +240,7 @@ def restore(db: Path, name: str) -> Restored:
     except OSError as exc:
         raise StoreError(f"cannot lock the store, nothing restored: {exc.strerror or exc}", path=path) from None
     try:
-        saved = make_backup([path, state_path], backup_dir_for(path))
+        saved = make_backup([path, state_path], Layout(path).backups)
         try:
             write_atomically(path, papers_raw)
             if state_raw is not None:
@@ -255,7 +249,7 @@ def restore(db: Path, name: str) -> Restored:
                 state_path.unlink()  # the backup had no reading state; the old one is in ``saved``
         except OSError as exc:
             raise StoreError(f"restore not finished: {exc.strerror or exc}; the files it replaced are in "
-                             f"{saved}; {damage_hint(path)}", path=path) from None
+                             f"{saved}; {Layout(path).damage_hint()}", path=path) from None
     finally:
         lock.release()
     return Restored(source, saved)

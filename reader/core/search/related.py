@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 from reader.core.models import Entry
-from reader.core.search import Hit, SearchIndex, query_words, words_of
+from reader.core.search.index import Hit, SearchIndex
+from reader.core.search.words import query_words, words_of
 
 MAX_WORDS = 24
 _MIN_LENGTH = 4

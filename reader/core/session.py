@@ -1,0 +1,232 @@
+"""One store's papers held in memory: entries, counts, search index; the rows a view shows.
+
+The command line and the app both work through a ``Session``. It reads the
+store once (``read``; the app does it in steps in a worker and swaps the
+result in with ``take``), answers ``rows(query, filter, sort)`` from memory,
+and writes every change through the store first, then updates its entries,
+counts and index for those papers only (never a re-read of 100k papers).
+
+Changes made while a newer read is still running are kept in a journal and
+replayed onto that read's result, which is older than they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter, not_
+
+from reader.core import sorting
+from reader.core.errors import ReaderError
+from reader.core.history import Action, History
+from reader.core.library import Filter
+from reader.core.models import Entry, ReadingState
+from reader.core.search import query
+from reader.core.search.index import SearchIndex
+from reader.core.store import RemovedPaper, Store
+
+ALL = Filter()
+
+_ids = attrgetter("paper.id")  # C-level attribute access: no Python frame per paper
+_read = attrgetter("state.read")
+_starred = attrgetter("state.starred")
+
+
+@dataclass
+class Library:
+    """Entries by id in store order, with their unread and starred counts.
+
+    A paper added or removed gives a new dict (copy on write), so a worker
+    reading ``entries`` meanwhile never sees it change size.
+    """
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    unread: int = 0
+    starred: int = 0
+
+    def add(self, batch: list[Entry]) -> None:
+        """Add papers the library does not hold yet (a load's batch)."""
+        self.entries.update(zip(map(_ids, batch), batch, strict=True))
+        self.unread += sum(map(not_, map(_read, batch)))
+        self.starred += sum(map(_starred, batch))
+
+    def put(self, paper_id: str, entry: Entry | None) -> None:
+        """Replace (or add, or with None remove) one paper, keeping the counts right."""
+        old = self.entries.get(paper_id)
+        if old is not None:
+            self.unread -= not old.state.read
+            self.starred -= old.state.starred
+        if entry is None:
+            if old is not None:
+                self.entries = {pid: e for pid, e in self.entries.items() if pid != paper_id}
+            return
+        if old is None:
+            self.entries = {**self.entries, paper_id: entry}
+        else:
+            self.entries[paper_id] = entry  # an existing key keeps its place in the order
+        self.unread += not entry.state.read
+        self.starred += entry.state.starred
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """What a view shows for one query: the papers (None while the index is built), why, and what went wrong."""
+
+    entries: list[Entry] | None
+    scores: list[float] | None = None  # for a ranked query, one per entry
+    terms: frozenset[str] = frozenset()  # the vocabulary words matched, for highlighting
+    errors: tuple[str, ...] = ()
+
+
+class Session:
+    """A store's papers in memory, kept in step with every change made through it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.library = Library()
+        self.index: SearchIndex | None = None
+        self.history = History()
+        self.generation = 0  # the newest read; an older one's result counts no more
+        self._journal: dict[str, Entry | None] = {}  # changes since the newest read began
+
+    @classmethod
+    def open(cls, store: Store, *, index: bool = False) -> Session:
+        """A session with the whole store read (and its index, if asked): for a command."""
+        session = cls(store)
+        generation = session.begin_read()
+        library = Library()
+        for batch in store.iter_entries():
+            library.add(batch)
+        session.take(generation, library)
+        if index:
+            session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))
+        return session
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        return self.library.entries
+
+    # -- reading the store -----------------------------------------------------------
+
+    def begin_read(self) -> int:
+        """Start a (re)read: changes from now on are replayed onto its result."""
+        self.generation += 1
+        self._journal = {}
+        return self.generation
+
+    def batches(self, size: int = 2000) -> Iterator[list[Entry]]:
+        """The store's entries, a batch at a time, from one reading of it (safe in a worker)."""
+        return self.store.iter_entries(batch=size)
+
+    def take(self, generation: int, library: Library) -> bool:
+        """Swap in what a read built, with the changes made meanwhile; False if a newer read began."""
+        if generation != self.generation:
+            return False
+        for paper_id, entry in self._journal.items():
+            library.put(paper_id, entry)
+        self.library = library
+        return True
+
+    def take_index(self, generation: int, index: SearchIndex) -> bool:
+        """Swap in the index built from a read, with the changes made meanwhile."""
+        if generation != self.generation:
+            return False
+        for paper_id, entry in self._journal.items():
+            if entry is None:
+                index.remove(paper_id)
+            else:
+                index.update(entry)
+        self.index = index
+        return True
+
+    # -- what a view shows -------------------------------------------------------------
+
+    def rows(self, text: str = "", chosen: Filter = ALL, sort: str = "added", *, reverse: bool = False) -> Rows:
+        """The papers for a query, a filter and an order; ranked by the query's words when it has some.
+
+        Reads only what is in memory (entries and index as they are now), so
+        a worker can call it while the UI thread makes changes.
+        """
+        parsed = query.parse(text)
+        entries, index = self.library.entries, self.index
+        errors = tuple(parsed.errors)
+        if parsed.words and index is None:
+            return Rows(None, errors=errors)
+        terms = frozenset(query.highlight_terms(parsed, index)) if index is not None else frozenset()
+        if parsed.words:
+            assert index is not None
+            positions, found = index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE)
+            ranked = [
+                (entries[pid], score)
+                for pid, score in zip(index.ids_at(positions), found.tolist(), strict=True)
+                if pid in entries
+            ]
+            kept = [(e, s) for e, s in ranked if chosen.accepts(e) and parsed.accepts(e)]
+            shown = [e for e, _ in kept]
+            if reverse:
+                kept.reverse()
+                shown.reverse()
+            return Rows(shown, [s for _, s in kept], terms, errors)
+        if chosen.is_all and parsed.is_empty:
+            rows = list(entries.values())  # the whole store: a copy in C, not a check per paper
+        else:
+            rows = [e for e in entries.values() if chosen.accepts(e) and parsed.accepts(e)]
+        if sort != "added" or reverse:
+            rows = sorting.sort_entries(rows, sort, reverse=reverse)
+        return Rows(rows, None, terms, errors)
+
+    # -- changes -------------------------------------------------------------------------
+
+    def change(
+        self, description: str, paper_ids: Sequence[str], change: Callable[[ReadingState], ReadingState]
+    ) -> list[Entry]:
+        """Write a state change through the store, then show it here; undoable.
+
+        Raises the store's ``ReaderError`` when it was not saved: nothing here changes then.
+        """
+        before = {pid: self.entries[pid].state for pid in paper_ids if pid in self.entries}
+        updated = self.store.update_states(paper_ids, change)
+        self.history.record_states(description, before)
+        self._took(updated)
+        return updated
+
+    def delete(self, paper_ids: Sequence[str], description: str) -> list[RemovedPaper]:
+        removed = self.store.delete(paper_ids)
+        self.history.record_delete(description, removed)
+        for item in removed:
+            self._put(item.id, None)
+        return removed
+
+    def undo(self) -> Action | None:
+        """Put back what the newest action replaced; None when there is nothing to undo."""
+        action = self.history.undo(self.store)
+        if action is not None:
+            restored = [item.id for item in action.removed]
+            self._took(self.store.entry(pid) for pid in dict.fromkeys([*restored, *action.states]))
+        return action
+
+    def reread(self, paper_ids: Iterable[str]) -> list[Entry]:
+        """The latest entries of these papers from the store (another process may have written)."""
+        found = []
+        for pid in paper_ids:
+            try:
+                found.append(self.store.entry(pid))
+            except ReaderError:
+                continue
+        return found
+
+    def _took(self, updated: Iterable[Entry]) -> None:
+        for entry in updated:
+            old = self.entries.get(entry.id)
+            self._put(entry.id, entry)
+            if self.index is not None and (
+                old is None or (old.state.note, old.state.tags) != (entry.state.note, entry.state.tags)
+            ):
+                self.index.update(entry)
+
+    def _put(self, paper_id: str, entry: Entry | None) -> None:
+        self.library.put(paper_id, entry)
+        self._journal.pop(paper_id, None)  # the newest change goes last
+        self._journal[paper_id] = entry  # a read still running must not undo it
+        if entry is None and self.index is not None:
+            self.index.remove(paper_id)

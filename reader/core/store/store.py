@@ -1,0 +1,456 @@
+"""The local store: papers and reading state on disk, safe to share between processes.
+
+Two TinyDB files side by side (``layout.Layout`` names them). ``library.json``
+holds the imported papers, which are bulky and change only on import;
+``library.state.json`` holds what the user did (status, star, notes, tags),
+which is small and changes on every key press. Marking a paper read
+therefore rewrites a small file, not the whole library.
+
+In the papers file the abstracts sit in a table of their own (``abstracts``,
+after ``papers``). They are most of its bytes and only ever shown one at a
+time, so opening the store leaves them in the file (``files.StoredTable``)
+and a paper reads its abstract when asked (``models.StoredAbstract``).
+
+What is promised (``docs/your-data.md``), and how:
+- every change is one atomic replace of one file (``files.py``), saved
+  before the call returns, so an acknowledged change survives a crash;
+- every change takes a lock file, re-reads the file from disk and applies
+  the change to that, so two windows never undo each other's work;
+- a file that does not parse, has a foreign or newer schema is refused with
+  a hint and never written; an older schema is migrated after a backup.
+
+This module knows nothing of importers or merging: ``library`` plans an
+import and hands the records to ``write_papers`` under ``locked``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import filelock
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from reader.core.errors import NotFoundError, StoreError
+from reader.core.heap import gc_paused
+from reader.core.models import Abstract, Entry, Paper, ReadingState, StoredAbstract
+from reader.core.store.backups import list_backups, make_backup
+from reader.core.store.files import AtomicJSONStorage, Kept, StoredTable, Tables
+from reader.core.store.layout import Layout, resolve_store_location
+from reader.core.store.schema import (
+    ABSTRACTS,
+    META,
+    PAPERS,
+    SCHEMA_VERSION,
+    STATE,
+    migrate,
+    schema_version,
+    split_record,
+    stamped,
+)
+from reader.core.text import strip_control
+
+LOCK_TIMEOUT = 15.0
+
+
+class _KeyedTable(Table):
+    """A table whose documents are keyed by the paper id instead of a counter."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class _KeyedTinyDB(TinyDB):
+    table_class = _KeyedTable
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedPaper:
+    """A deleted paper with its reading state, kept so the delete can be undone."""
+
+    id: str
+    record: dict[str, Any]
+    state: dict[str, Any] | None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def clean_state(state: ReadingState) -> ReadingState:
+    """Notes and tags are shown in a terminal: no escape sequences, whoever typed them."""
+    note = strip_control(state.note)
+    tags = tuple(t for t in (strip_control(tag).strip() for tag in state.tags) if t)
+    if note == state.note and tags == state.tags:
+        return state
+    return state.with_changes(note=note, tags=tags)
+
+
+def _stamp(old: ReadingState, change: Callable[[ReadingState], ReadingState], stamp: str) -> ReadingState:
+    new = clean_state(change(old)).with_changes(changed_at=stamp)
+    if new.status != old.status:
+        new = new.with_changes(status_at=stamp)
+    return new
+
+
+def _abstract(abstracts: Mapping[str, dict[str, Any]], paper_id: str) -> Abstract | None:
+    """Where a paper's abstract is read from; None when it has none (or it sits in its record)."""
+    return StoredAbstract(abstracts, paper_id) if paper_id in abstracts else None
+
+
+class Store:
+    """Papers and reading state on disk.
+
+    ``read_only`` holds the reason when the store can be read but not
+    written (a read-only file system, no permission to create the lock);
+    every change then fails with a ``StoreError`` saying it was not saved.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = resolve_store_location(Path(path))
+        self.layout = Layout(self.path)
+        self.hint = self.layout.damage_hint()
+        self._papers_db = _KeyedTinyDB(
+            self.path, storage=AtomicJSONStorage, hint=self.hint, stored=(ABSTRACTS,), places=self.layout.places
+        )
+        self._state_db = _KeyedTinyDB(self.layout.state, storage=AtomicJSONStorage, hint=self.hint)
+        self._lock = filelock.FileLock(self.layout.lock, timeout=LOCK_TIMEOUT)
+        self._thread_lock = threading.RLock()
+        self.read_only: str | None = None
+        if not os.access(self.path.parent, os.W_OK):
+            self.read_only = f"the folder {self.path.parent} cannot be written"
+        self._open()
+
+    # -- locking, schema and migration ---------------------------------------
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store for one read-modify-write, across threads and processes."""
+        with self._thread_lock:
+            try:
+                self._lock.acquire()
+            except filelock.Timeout:
+                raise StoreError(
+                    f"the store is busy: another reader process held {self.layout.lock.name} for "
+                    f"{LOCK_TIMEOUT:.0f} s; change not saved",
+                    path=self.path,
+                ) from None
+            except OSError as exc:
+                raise StoreError(
+                    f"change not saved: cannot create the lock file {self.layout.lock.name}: "
+                    f"{exc.strerror or exc}; the store on disk is unchanged",
+                    path=self.path,
+                ) from None
+            try:
+                yield
+            finally:
+                self._lock.release()
+
+    def _open(self) -> None:
+        """Check both files before anything is written; migrate old ones (after a backup).
+
+        Reading needs no lock (files are only ever replaced whole), so a store
+        that is merely read creates nothing on disk, not even the lock file.
+        """
+        pending = self._outdated()
+        if not pending and not self.layout.stale_temp_files():
+            return
+        try:
+            with self.locked():
+                for path in self.layout.stale_temp_files():
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                self._papers.forget()
+                self._states.forget()
+                pending = self._outdated()
+                if pending:
+                    self.backup()
+                    for storage, data, kind, version in pending:
+                        storage.write(migrate(data, kind, version))
+        except StoreError as exc:
+            if not pending:
+                return  # stale temp files that cannot be removed harm nobody
+            raise StoreError(
+                f"needs upgrading to schema {SCHEMA_VERSION} but cannot be written ({exc.detail}); "
+                "the file is left as it is",
+                path=self.path,
+            ) from None
+
+    def _outdated(self) -> list[tuple[AtomicJSONStorage, Tables, str, int]]:
+        """Files with an older schema; raises on damaged, foreign or newer ones."""
+        pending = []
+        for storage, kind in ((self._papers, PAPERS), (self._states, STATE)):
+            data = storage.read()
+            if data is None:
+                continue
+            version = schema_version(data, kind, storage.path, self.hint)
+            if version < SCHEMA_VERSION:
+                pending.append((storage, data, kind, version))
+        return pending
+
+    @property
+    def _papers(self) -> AtomicJSONStorage:
+        storage = self._papers_db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+    @property
+    def _states(self) -> AtomicJSONStorage:
+        storage = self._state_db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+    # -- reading ------------------------------------------------------------
+
+    def _table(self, storage: AtomicJSONStorage, name: str) -> Mapping[str, dict[str, Any]]:
+        data = storage.read() or {}
+        return data.get(name, {})
+
+    def _papers_raw(self) -> Mapping[str, dict[str, Any]]:
+        return self._table(self._papers, PAPERS)
+
+    def _abstracts_raw(self) -> Mapping[str, dict[str, Any]]:
+        return self._table(self._papers, ABSTRACTS)
+
+    def _states_raw(self) -> Mapping[str, dict[str, Any]]:
+        return self._table(self._states, STATE)
+
+    def entries(self) -> list[Entry]:
+        """Every paper with its reading state, in the order they were added."""
+        return [entry for batch in self.iter_entries(batch=len(self._papers_raw()) or 1) for entry in batch]
+
+    def iter_entries(self, batch: int = 2000) -> Iterator[list[Entry]]:
+        """``entries()`` in batches, all from one reading of the store.
+
+        At 100k papers building every entry takes about a second: a caller
+        (the app's loading worker) can show the first batch at once and let
+        other work run between batches.
+        """
+        with self._thread_lock:
+            papers = self._papers_raw()  # replaced, never mutated, by a write: a stable snapshot
+            abstracts = self._abstracts_raw()
+            states = self._states_raw()
+        items = iter(list(papers.items()))
+        while chunk := list(itertools.islice(items, batch)):
+            with gc_paused():
+                built = self._build(chunk, abstracts, states)
+            yield built
+
+    @staticmethod
+    def _build(
+        papers: Iterable[tuple[str, dict[str, Any]]],
+        abstracts: Mapping[str, dict[str, Any]],
+        states: Mapping[str, dict[str, Any]],
+    ) -> list[Entry]:
+        unread = ReadingState()  # most papers have no state yet: they share one (it is immutable)
+        return [
+            Entry(
+                Paper.from_dict(pid, rec, _abstract(abstracts, pid)),
+                ReadingState.from_dict(st) if (st := states.get(pid)) else unread,
+            )
+            for pid, rec in papers
+        ]
+
+    def count(self) -> int:
+        with self._thread_lock:
+            return len(self._papers_raw())
+
+    def entry(self, paper_id: str) -> Entry:
+        with self._thread_lock:
+            record = self._papers_raw().get(paper_id)
+            if record is None:
+                raise NotFoundError(f"no paper with id {paper_id!r}")
+            state = ReadingState.from_dict(self._states_raw().get(paper_id, {}))
+            return Entry(Paper.from_dict(paper_id, record, _abstract(self._abstracts_raw(), paper_id)), state)
+
+    def resolve(self, token: str) -> str:
+        """An id from a full id or an unambiguous prefix of one."""
+        with self._thread_lock:
+            papers = self._papers_raw()
+            if token in papers:
+                return token
+            matches = [pid for pid in papers if pid.startswith(token)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise NotFoundError(f"no paper with id {token!r}")
+        shown = ", ".join(sorted(matches)[:5])
+        raise NotFoundError(f"id {token!r} is ambiguous: it starts {len(matches)} ids ({shown}, ...)")
+
+    def changed_on_disk(self) -> bool:
+        """True when another process changed the store since this one last read it."""
+        with self._thread_lock:
+            return self._papers.changed_on_disk() or self._states.changed_on_disk()
+
+    def records(self) -> WholeRecords:
+        """The papers' whole records as on disk now (abstracts read when a record is asked for).
+
+        For planning an import under ``locked``: the file is re-read first,
+        so the plan starts from what another process may just have written.
+        """
+        self._papers.forget()
+        return WholeRecords(self._papers_raw(), self._abstracts_raw())
+
+    # -- reading state ------------------------------------------------------
+
+    def update_states(
+        self, paper_ids: Sequence[str], change: Callable[[ReadingState], ReadingState]
+    ) -> list[Entry]:
+        """Apply ``change`` to the latest state of each paper, in one atomic write.
+
+        The change is saved on disk before this returns; on failure it raises
+        ``StoreError`` and neither the file nor what this store reads changed.
+        """
+        with self.locked():
+            papers = self._papers_raw()
+            missing = [pid for pid in paper_ids if pid not in papers]
+            if missing:
+                raise NotFoundError(f"no paper with id {missing[0]!r}")
+            # Re-read from disk: an identical (inode, size, mtime) after another
+            # process's write is rare but would make us apply the change to a stale copy.
+            self._states.forget()
+            states = self._states_raw()
+            stamp = now_iso()
+            new_states = {
+                pid: _stamp(ReadingState.from_dict(states.get(pid, {})), change, stamp) for pid in paper_ids
+            }
+            self._write_states({pid: state.to_dict() for pid, state in new_states.items()})
+            abstracts = self._abstracts_raw()
+            return [
+                Entry(Paper.from_dict(pid, papers[pid], _abstract(abstracts, pid)), state)
+                for pid, state in new_states.items()
+            ]
+
+    def set_state(self, paper_ids: Sequence[str], **changes: Any) -> list[Entry]:
+        """Set fields of the reading state of each paper (``status``, ``starred``, ``note``, ``tags``)."""
+        return self.update_states(paper_ids, lambda state: state.with_changes(**changes))
+
+    def restore_states(self, states: dict[str, ReadingState]) -> None:
+        """Write back earlier states as they were (undo), in one atomic write."""
+        with self.locked():
+            papers = self._papers_raw()
+            self._states.forget()
+            present = {pid: clean_state(state).to_dict() for pid, state in states.items() if pid in papers}
+            if present:
+                self._write_states(present)
+
+    def _write_states(self, documents: dict[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
+        """One atomic write of the state file: the updated table and the schema stamp land together.
+
+        The cached tables are copied, not mutated, so a failed write leaves
+        this store reading exactly what is on disk.
+        """
+        data = self._states.read() or {}
+        gone = set(removed)
+        table = {pid: rec for pid, rec in data.get(STATE, {}).items() if pid not in gone}
+        table.update(documents)
+        self._states.write(stamped({**data, STATE: table}, STATE))
+
+    # -- papers -------------------------------------------------------------
+
+    def write_papers(self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
+        """Add or replace whole paper records and drop ``removed``, in one atomic write (under ``locked``).
+
+        The abstracts that did not change are copied from the old file as
+        they are, without being parsed or held in memory.
+        """
+        with gc_paused():
+            self._papers.write(stamped(self._rewritten(records, removed), PAPERS))
+
+    def _rewritten(self, records: Mapping[str, dict[str, Any]], removed: Collection[str]) -> Tables:
+        data = self._papers.read() or {}
+        gone = set(removed)
+        papers = {pid: record for pid, record in data.get(PAPERS, {}).items() if pid not in gone}
+        changed: dict[str, dict[str, Any] | None] = {}
+        for pid, record in records.items():
+            papers[pid], changed[pid] = split_record(record)
+        old = data.get(ABSTRACTS, {})
+        abstracts: dict[str, Any] = {}
+        for pid in papers:
+            if pid in changed:
+                if (new := changed[pid]) is not None:
+                    abstracts[pid] = new
+            elif pid in old:
+                abstracts[pid] = Kept(old, pid) if isinstance(old, StoredTable) else old[pid]
+        return {**data, PAPERS: papers, ABSTRACTS: abstracts}
+
+    def delete(self, paper_ids: Sequence[str]) -> list[RemovedPaper]:
+        """Remove papers and their reading state; what was removed comes back for undo.
+
+        The papers go first: a crash between the two writes leaves reading
+        states without a paper (kept, reported by ``reader doctor``), never a
+        paper that lost its notes.
+        """
+        with self.locked():
+            # The papers file is re-read only if it changed: its signature is its inode, size and
+            # times to the nanosecond, and the inode cannot be reused while a StoredTable holds it.
+            self._states.forget()
+            papers = self._papers_raw()
+            missing = [pid for pid in paper_ids if pid not in papers]
+            if missing:
+                raise NotFoundError(f"no paper with id {missing[0]!r}")
+            states = self._states_raw()
+            records = WholeRecords(papers, self._abstracts_raw())
+            removed = [RemovedPaper(pid, dict(records[pid]), states.get(pid)) for pid in paper_ids]
+            self.write_papers({}, removed=paper_ids)
+            with_state = [pid for pid in paper_ids if pid in states]
+            if with_state:
+                self._write_states({}, removed=with_state)
+            return removed
+
+    def restore_papers(self, removed: Sequence[RemovedPaper]) -> None:
+        """Put deleted papers back, with their reading state (undo of a delete)."""
+        with self.locked():
+            self._states.forget()
+            self.write_papers({item.id: item.record for item in removed})
+            states = {item.id: item.state for item in removed if item.state is not None}
+            if states:
+                self._write_states(states)
+
+    # -- backups ------------------------------------------------------------
+
+    def backup(self) -> Path | None:
+        """Copy the store aside before a bulk change; the last few copies are kept."""
+        return make_backup(self.layout.kept, self.layout.backups)
+
+    def backups(self) -> list[Path]:
+        """Complete backups, newest first."""
+        return list_backups(self.layout.backups)
+
+    def close(self) -> None:
+        self._papers_db.close()
+        self._state_db.close()
+
+
+class WholeRecords(Mapping[str, dict[str, Any]]):
+    """Paper records joined with their abstracts, each read from the file when asked for."""
+
+    def __init__(self, papers: Mapping[str, dict[str, Any]], abstracts: Mapping[str, dict[str, Any]]) -> None:
+        self.papers = papers
+        self.abstracts = abstracts
+
+    def __getitem__(self, paper_id: str) -> dict[str, Any]:
+        record = self.papers[paper_id]
+        if paper_id in self.abstracts:
+            return {**record, **self.abstracts[paper_id]}
+        return record
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self.papers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.papers)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+
+__all__ = ["LOCK_TIMEOUT", "META", "RemovedPaper", "Store", "WholeRecords", "clean_state", "now_iso"]
