@@ -6,28 +6,14 @@ anything a user can fix, exit 2 for a wrong command line, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from reader.cli.papers import (
-    cmd_delete,
-    cmd_export,
-    cmd_fetch,
-    cmd_import,
-    cmd_list,
-    cmd_mark,
-    cmd_note,
-    cmd_related,
-    cmd_search,
-    cmd_show,
-    cmd_stats,
-    cmd_tag,
-)
 from reader.cli.parser import UsageError, build_parser
-from reader.cli.upkeep import cmd_config, cmd_doctor, cmd_restore
-from reader.core import library
-from reader.core.errors import ReaderError
+from reader.core import config
+from reader.core.errors import ReaderError, StoreError
 from reader.core.store import Store
 
 __all__ = ["main", "run"]
@@ -47,37 +33,52 @@ def cmd_demo() -> int:
     return 0
 
 
+# Each command's module is imported only when that command runs: marking a paper
+# never loads the importers, the search index or the app.
 COMMANDS = {
-    "import": cmd_import,
-    "list": cmd_list,
-    "search": cmd_search,
-    "show": cmd_show,
-    "mark": cmd_mark,
-    "note": cmd_note,
-    "tag": cmd_tag,
-    "export": cmd_export,
-    "fetch": cmd_fetch,
-    "related": cmd_related,
-    "delete": cmd_delete,
-    "stats": cmd_stats,
+    "import": "papers",
+    "list": "papers",
+    "search": "papers",
+    "export": "papers",
+    "fetch": "papers",
+    "related": "papers",
+    "delete": "papers",
+    "stats": "papers",
+    "show": "marks",
+    "mark": "marks",
+    "note": "marks",
+    "tag": "marks",
 }
+UPKEEP = ("config", "doctor", "restore")
+
+
+def open_store(db: str | os.PathLike[str] | None = None) -> Store:
+    """Open the store named by ``--db``, ``$READER_DB``, the settings or the default location."""
+    path, is_default = config.store_location(db)
+    if is_default:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory: {exc.strerror or exc}", path=path.parent) from None
+    return Store(path)
+
+
+def _command(name: str) -> Callable[..., int]:
+    module = importlib.import_module(f"reader.cli.{COMMANDS.get(name, 'upkeep')}")
+    return getattr(module, f"cmd_{name}")  # type: ignore[no-any-return]
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return cmd_demo()
-    if args.command == "config":
-        return cmd_config(args)
-    if args.command == "doctor":
-        return cmd_doctor(args)
-    if args.command == "restore":
-        return cmd_restore(args)
-    store = library.open_store(args.db)
+    if args.command in UPKEEP:
+        return _command(args.command)(args)
+    store = open_store(args.db)
     try:
         if args.command is None:
             return cmd_app(store)
-        return COMMANDS[args.command](store, args)
+        return _command(args.command)(store, args)
     finally:
         store.close()
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from reader.core import library
+from reader.core.filters import Filter
 from reader.core.models import Entry
 from reader.core.text import strip_control
 
@@ -63,5 +63,5 @@ def describe(entry: Entry) -> str:
     return strip_control("\n".join(lines))
 
 
-def chosen_filter(args: argparse.Namespace) -> library.Filter:
-    return library.Filter(unread=args.unread, read=args.read, starred=args.starred, tag=args.tag)
+def chosen_filter(args: argparse.Namespace) -> Filter:
+    return Filter(unread=args.unread, read=args.read, starred=args.starred, tag=args.tag)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from reader.cli.output import chosen_filter, describe, marks, print_json, print_ranked, print_table
+from reader.cli.output import chosen_filter, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
 from reader.cli.progress import fetch_progress, import_progress, merge_progress, read_progress
 from reader.core import export, library, stats
+from reader.core.filters import select
 from reader.core.search import related
 from reader.core.session import Session
 from reader.core.store import Store
@@ -54,50 +54,6 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_show(store: Store, args: argparse.Namespace) -> int:
-    entry = store.entry(store.resolve(args.id))
-    if args.json:
-        print_json([entry.to_record()])
-    else:
-        print(describe(entry))
-    return 0
-
-
-def cmd_mark(store: Store, args: argparse.Namespace) -> int:
-    changes = {name: getattr(args, name) for name in ("status", "starred") if getattr(args, name) is not None}
-    if not changes:
-        raise UsageError("say what to mark: --read, --unread, --reading, --star or --unstar")
-    ids = list(dict.fromkeys(store.resolve(token) for token in args.ids))
-    for entry in store.set_state(ids, **changes):
-        print(f"{marks(entry)}  {entry.id}")
-    return 0
-
-
-def cmd_note(store: Store, args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
-    paper_id = store.resolve(args.id)
-    store.set_state([paper_id], note=strip_control(text).rstrip())
-    print(f"note saved for {paper_id}")
-    return 0
-
-
-def cmd_tag(store: Store, args: argparse.Namespace) -> int:
-    paper_id = store.resolve(args.id)
-    given = library.normalise_tags(strip_control(t) for t in args.tags)
-    if not given:
-        raise UsageError("no tag given")
-    removed = {tag.casefold() for tag in given}
-
-    def change(state: Any) -> Any:
-        if args.remove:
-            return state.with_changes(tags=tuple(t for t in state.tags if t.casefold() not in removed))
-        return state.with_changes(tags=library.normalise_tags([*state.tags, *given]))
-
-    entry = store.update_states([paper_id], change)[0]
-    print(f"{paper_id}: {', '.join(entry.state.tags) or '(no tags)'}")
-    return 0
-
-
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
     from reader.core import config
 
@@ -107,7 +63,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         raise UsageError("--per-paper writes Markdown files; drop --format or use --format markdown")
     if template is not None and args.per_paper is None and fmt != "markdown":
         raise UsageError(f"--template shapes Markdown only, not {fmt}")
-    entries = library.select(store.entries(), chosen_filter(args))
+    entries = select(store.entries(), chosen_filter(args))
     if args.per_paper is not None:
         written = export.write_per_paper(entries, args.per_paper, template)
         print(f"wrote {len(written)} files to {args.per_paper}", file=sys.stderr)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from reader import __version__
-from reader.core import export, sorting
+from reader.core import config, sorting
 
 
 class UsageError(Exception):
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_filters(p)
     p.add_argument("--all", action="store_true", help="every paper (the default)")
-    p.add_argument("--format", choices=export.FORMATS, default=None, help="default: markdown, or export.format")
+    p.add_argument("--format", choices=config.EXPORT_FORMATS, default=None, help="default: markdown, or export.format")
     target = p.add_mutually_exclusive_group()
     target.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
     target.add_argument("--per-paper", type=Path, metavar="DIR", help="one Markdown file per paper in DIR")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import orjson
 
+from reader.core.config import EXPORT_FORMATS
 from reader.core.errors import InputError
 from reader.core.exporters.bibtex import to_bibtex
 from reader.core.exporters.markdown import (
@@ -29,7 +30,7 @@ from reader.core.exporters.table import to_csv
 from reader.core.exporters.vault import write_vault
 from reader.core.models import Entry
 
-FORMATS = ("markdown", "json", "bibtex", "csv")
+FORMATS = EXPORT_FORMATS  # declared once, with the settings that name them
 SUFFIXES = {"markdown": ".md", "json": ".json", "bibtex": ".bib", "csv": ".csv"}
 
 

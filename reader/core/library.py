@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.core import config, export
+from reader.core import export
 from reader.core.errors import StoreError
 from reader.core.heap import gc_paused
 from reader.core.importers import ParsedFile, expand_paths, read_file
@@ -27,17 +26,6 @@ from reader.core.text import strip_control
 
 Progress = Callable[[int, int, Path], None]  # done, total, the file
 ImportProgress = Callable[[int, int], None]  # papers merged so far, papers in all
-
-
-def open_store(db: str | os.PathLike[str] | None = None) -> Store:
-    """Open the store named by ``--db``, ``$READER_DB``, the settings or the default location."""
-    path, is_default = config.store_location(db)
-    if is_default:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the data directory: {exc.strerror or exc}", path=path.parent) from None
-    return Store(path)
 
 
 def parse_inputs(
@@ -129,40 +117,6 @@ class _Counted:
             self.progress(self.total, self.total)
 
 
-@dataclass(frozen=True, slots=True)
-class Filter:
-    """Which papers a list or an export covers."""
-
-    unread: bool = False
-    read: bool = False
-    starred: bool = False
-    tag: str | None = None
-
-    def accepts(self, entry: Entry) -> bool:
-        state = entry.state
-        if self.unread and state.read:
-            return False
-        if self.read and not state.read:
-            return False
-        if self.starred and not state.starred:
-            return False
-        return not (self.tag is not None and self.tag.casefold() not in {t.casefold() for t in state.tags})
-
-    @property
-    def is_all(self) -> bool:
-        return self == Filter()
-
-    def describe(self) -> str:
-        parts = [name for name in ("unread", "read", "starred") if getattr(self, name)]
-        if self.tag:
-            parts.append(f"tag:{self.tag}")
-        return " ".join(parts) or "all"
-
-
-def select(entries: Iterable[Entry], chosen: Filter) -> list[Entry]:
-    return [entry for entry in entries if chosen.accepts(entry)]
-
-
 def write_export(
     entries: Sequence[Entry], fmt: str, target: Path, *, template: export.PaperTemplate | None = None
 ) -> Path:
@@ -177,12 +131,3 @@ def write_export(
     except OSError as exc:
         raise StoreError(f"cannot write the export: {exc.strerror or exc}", path=target) from None
     return target
-
-
-def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags as typed, trimmed, without repeats (first spelling wins, case-insensitively)."""
-    seen: dict[str, str] = {}
-    for raw in tags:
-        for tag in raw.replace(",", " ").split():
-            seen.setdefault(tag.casefold(), tag)
-    return tuple(seen.values())

@@ -18,8 +18,8 @@ from operator import attrgetter, not_
 
 from reader.core import sorting
 from reader.core.errors import ReaderError
+from reader.core.filters import Filter
 from reader.core.history import Action, History
-from reader.core.library import Filter
 from reader.core.models import Entry, ReadingState
 from reader.core.search import query
 from reader.core.search.index import SearchIndex

@@ -28,6 +28,7 @@ from textual.widgets import Input, Static
 from reader.core import config, export, heap, library, stats
 from reader.core.clipboard import copy_system
 from reader.core.errors import ReaderError
+from reader.core.filters import Filter
 from reader.core.heap import gc_paused
 from reader.core.keymap import IDS, KEYS
 from reader.core.models import Entry, ReadingState
@@ -35,6 +36,7 @@ from reader.core.search import SearchIndex, related
 from reader.core.session import Library, Rows, Session
 from reader.core.steps import finish
 from reader.core.store import Store
+from reader.core.tags import normalise_tags
 from reader.core.text import strip_control
 from reader.tui.keys import bindings
 from reader.tui.loading import Pacer
@@ -49,10 +51,10 @@ from reader.tui.widgets.detail import DetailPane
 from reader.tui.widgets.footer import StableFooter
 from reader.tui.widgets.paper_list import PaperList
 
-FILTERS: tuple[tuple[str, library.Filter], ...] = (
-    ("all", library.Filter()),
-    ("unread", library.Filter(unread=True)),
-    ("starred", library.Filter(starred=True)),
+FILTERS: tuple[tuple[str, Filter], ...] = (
+    ("all", Filter()),
+    ("unread", Filter(unread=True)),
+    ("starred", Filter(starred=True)),
 )
 SORTS = ("added", "listed", "title", "upvotes", "stars", "status")
 NARROW = 90
@@ -424,7 +426,7 @@ class ReaderApp(App[None]):
             if len(targets) == 1:
                 self._apply("tags", targets, lambda s: s.with_changes(tags=tags))
             else:
-                self._apply("tags", targets, lambda s: s.with_changes(tags=library.normalise_tags([*s.tags, *tags])))
+                self._apply("tags", targets, lambda s: s.with_changes(tags=normalise_tags([*s.tags, *tags])))
 
         self.push_screen(TagsScreen(title, shown), done)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reader.core import library
 from reader.core.importers import ParsedFile
-from reader.core.library import Filter
+from reader.core.filters import Filter
 from reader.core.models import Entry, Paper, ParsedPaper, ReadingState
 from reader.core.session import Library, Session
 from reader.core.store import Store

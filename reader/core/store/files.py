@@ -130,7 +130,7 @@ class Places:
         places.end = int(data["end"])
         places.offsets = array("q", data["offsets"])
         places.lengths = array("q", data["lengths"])
-        places.keys = {key: number for number, key in enumerate(data["keys"])}
+        places.keys = dict(zip(data["keys"], range(len(data["keys"])), strict=False))
         if not (len(places.keys) == len(places.offsets) == len(places.lengths) == len(data["keys"])):
             raise ValueError("places of unequal lengths")
         return places
@@ -178,9 +178,10 @@ def dump_lines(data: Tables, places: dict[str, Places] | None = None) -> Iterato
 class StoredTable(Mapping[str, dict[str, Any]]):
     """A table left in its file: where each record's line is, read when a record is asked for.
 
-    The papers file keeps its abstracts in such a table. They are most of its
-    bytes but are only ever shown one at a time, so opening a store skips
-    parsing them and keeps none in memory. The table holds its own handle on
+    The papers file keeps both its tables so. The abstracts are most of its
+    bytes but are only ever shown one at a time; the papers are read whole
+    only by what lists them all (``items``, in one read), while a command that
+    marks or shows one paper reads that one. The table holds its own handle on
     the file it was read from: a later atomic replace of the store makes a new
     file, and this one keeps reading the snapshot it was made from.
     """
@@ -191,6 +192,33 @@ class StoredTable(Mapping[str, dict[str, Any]]):
         self._offsets = places.offsets
         self._lengths = places.lengths
         weakref.finalize(self, os.close, fd)
+
+    def items(self) -> list[tuple[str, dict[str, Any]]]:  # type: ignore[override]
+        """Every record, from one read of the table's lines parsed a few thousand at a time."""
+        if not self._keys:
+            return []
+        start = self._offsets[0]
+        end = self._offsets[-1] + self._lengths[-1]
+        try:
+            lines = os.pread(self._fd, end - start, start).split(b"\n")
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc.strerror or exc}") from None
+        keys = list(self._keys)
+        found: list[tuple[str, dict[str, Any]]] = []
+        first = b'"' + keys[0].encode() + b'":'  # the first line starts inside its record: put its key back
+        lines[0] = first + lines[0]
+        for begin in range(0, len(lines), _CHUNK):
+            chunk = lines[begin : begin + _CHUNK]
+            if chunk[-1].endswith(b","):
+                chunk[-1] = chunk[-1][:-1]
+            try:
+                parsed = orjson.loads(b"{" + b"\n".join(chunk) + b"}")
+            except orjson.JSONDecodeError:
+                parsed = None
+            if not isinstance(parsed, dict) or list(parsed) != keys[begin : begin + len(chunk)]:
+                raise StoreError("damaged store: a record line is not valid JSON; run 'reader doctor'")
+            found.extend(parsed.items())
+        return found
 
     def raw(self, key: str) -> bytes:
         """A record's JSON text as it is in the file."""

@@ -119,7 +119,7 @@ class Store:
         self.layout = Layout(self.path)
         self.hint = self.layout.damage_hint()
         self._papers_db = _KeyedTinyDB(
-            self.path, storage=AtomicJSONStorage, hint=self.hint, stored=(ABSTRACTS,), places=self.layout.places
+            self.path, storage=AtomicJSONStorage, hint=self.hint, stored=(PAPERS, ABSTRACTS), places=self.layout.places
         )
         self._state_db = _KeyedTinyDB(self.layout.state, storage=AtomicJSONStorage, hint=self.hint)
         self._lock = filelock.FileLock(self.layout.lock, timeout=LOCK_TIMEOUT)
@@ -368,7 +368,11 @@ class Store:
     def _rewritten(self, records: Mapping[str, dict[str, Any]], removed: Collection[str]) -> Tables:
         data = self._papers.read() or {}
         gone = set(removed)
-        papers = {pid: record for pid, record in data.get(PAPERS, {}).items() if pid not in gone}
+        stored = data.get(PAPERS, {})
+        if isinstance(stored, StoredTable):  # unchanged records are copied as they are, unparsed
+            papers: dict[str, Any] = {pid: Kept(stored, pid) for pid in stored if pid not in gone}
+        else:
+            papers = {pid: record for pid, record in stored.items() if pid not in gone}
         changed: dict[str, dict[str, Any] | None] = {}
         for pid, record in records.items():
             papers[pid], changed[pid] = split_record(record)

@@ -24,7 +24,7 @@ def key_table(keys: Iterable[tuple[str, Key]], show_key: Callable[[Binding], str
     for in_force, key in keys:
         names = [k.strip() for k in in_force.split(",")]
         shown = ", ".join(show_key(Binding(k, "")) if show_key else k for k in names)
-        table.add_row(Text(shown), Text(key.description), Text(key.id))
+        table.add_row(Text(shown), Text(key.label), Text(key.id))
     return table
 
 

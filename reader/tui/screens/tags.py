@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from reader.core.library import normalise_tags
+from reader.core.tags import normalise_tags
 from reader.core.text import strip_control
 
 
