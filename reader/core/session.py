@@ -95,8 +95,7 @@ class Session:
         session = cls(store)
         generation = session.begin_read()
         library = Library()
-        for batch in store.iter_entries():
-            library.add(batch)
+        library.add(store.entries())  # one batch: one pause of the garbage collector, not fifty
         session.take(generation, library)
         if index:
             session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.core import library
-from reader.core.importers import ParsedFile
 from reader.core.filters import Filter
+from reader.core.importers import ParsedFile
 from reader.core.models import Entry, Paper, ParsedPaper, ReadingState
 from reader.core.session import Library, Session
 from reader.core.store import Store
