@@ -1,4 +1,7 @@
-"""Fixtures shared by every test: where the real inputs live, and a fresh store."""
+"""Fixtures shared by every test: the saved papers pages (ours, and the real one when present), and a fresh store.
+
+Where the inputs live is said once, in ``tests/realfiles.py``; ``READER_SHARED`` moves the real ones.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +10,14 @@ from pathlib import Path
 import pytest
 
 from reader.core.store import Store
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seeds" / "000_7bfbc06375f7ab90.txt"
-REALWORLD = SHARED / "realworld"
+from tests.realfiles import Page, page_cases
 
 
-@pytest.fixture
-def seed_page() -> Path:
-    if not SEED.is_file():
-        pytest.skip(f"the real seed page is not at {SEED}")
-    return SEED
-
-
-@pytest.fixture
-def realworld() -> Path:
-    if not REALWORLD.is_dir():
-        pytest.skip(f"the real-world inputs are not at {REALWORLD}")
-    return REALWORLD
+@pytest.fixture(params=page_cases())
+def page(request: pytest.FixtureRequest) -> Page:
+    """A saved Hugging Face papers page: our own, then the real seed page when ../shared holds it."""
+    chosen: Page = request.param
+    return chosen
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.realfiles import Page
+
 
 def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -24,24 +26,24 @@ def records(db: Path, *args: str) -> list[dict]:
 
 
 @pytest.fixture
-def db(tmp_path: Path, seed_page: Path) -> Path:
+def db(tmp_path: Path, page: Page) -> Path:
     path = tmp_path / "library.json"
-    assert run(path, "import", str(seed_page)).returncode == 0
+    assert run(path, "import", str(page.path)).returncode == 0
     return path
 
 
-def test_search_query_language_and_inline_errors(db: Path) -> None:
-    result = run(db, "search", "divide has:code -gaussian bogus:x", "--json")
+def test_search_query_language_and_inline_errors(db: Path, page: Page) -> None:
+    result = run(db, "search", f"{page.shared_word} has:code -{page.excluded} bogus:x", "--json")
     assert result.returncode == 0
     assert result.stderr.strip() == "warning: unknown filter bogus: (try is:, has:, tag:, year:, author:)"
     hits = json.loads(result.stdout)
     assert hits and all(any(link["kind"] == "code" for link in h["links"]) for h in hits)
-    assert all("gaussian" not in (h["title"] + h["abstract"]).lower() for h in hits)
-    assert not any(h["title"].startswith("Swift4D") for h in hits)
+    assert all(page.excluded not in (h["title"] + h["abstract"]).lower() for h in hits)
+    assert not any(h["title"].startswith(page.target) for h in hits)
 
 
-def test_reading_status_and_sort(db: Path) -> None:
-    target = records(db, "search", "swift4d", "--limit", "1")[0]["id"]
+def test_reading_status_and_sort(db: Path, page: Page) -> None:
+    target = records(db, "search", page.target_query, "--limit", "1")[0]["id"]
     assert run(db, "mark", target, "--reading").returncode == 0
     (shown,) = records(db, "show", target)
     assert shown["status"] == "reading" and shown["read"] is False
@@ -52,21 +54,22 @@ def test_reading_status_and_sort(db: Path) -> None:
     assert run(db, "list", "--sort", "colour").returncode == 2
 
 
-def test_related_and_stats(db: Path) -> None:
-    moe = records(db, "search", "SE-MoE", "--limit", "1")[0]
+def test_related_and_stats(db: Path, page: Page) -> None:
+    moe = records(db, "search", page.long_query_hit, "--limit", "1")[0]
+    assert moe["title"].startswith(page.long_query_hit)
     hits = records(db, "related", moe["id"], "--limit", "5")
     assert len(hits) == 5 and moe["id"] not in [h["id"] for h in hits]
     run(db, "mark", moe["id"], "--read")
     out = run(db, "stats").stdout
-    assert "papers: 100" in out and "read: 1" in out and "reading streak: 1 day" in out
+    assert f"papers: {page.count}" in out and "read: 1" in out and "reading streak: 1 day" in out
 
 
-def test_delete_asks_unless_told(db: Path) -> None:
+def test_delete_asks_unless_told(db: Path, page: Page) -> None:
     target = records(db, "list")[0]["id"]
     refused = run(db, "delete", target)
     assert refused.returncode == 2 and "confirmation" in refused.stderr
-    assert len(records(db, "list")) == 100
+    assert len(records(db, "list")) == page.count
     done = run(db, "delete", target, "--yes")
     assert done.returncode == 0 and done.stdout.startswith("deleted 1 paper")
     assert target not in [r["id"] for r in records(db, "list")]
-    assert len(records(db, "list")) == 99
+    assert len(records(db, "list")) == page.count - 1

@@ -9,6 +9,7 @@ import pytest
 
 from reader import cli
 from reader.core import config
+from tests.realfiles import Page
 
 
 @pytest.fixture
@@ -110,21 +111,21 @@ def test_a_bad_file_is_one_line_naming_file_and_line(
 
 
 def test_store_path_from_settings_when_no_db_given(
-    settings_file: Path, tmp_path: Path, seed_page: Path, monkeypatch: pytest.MonkeyPatch,
+    settings_file: Path, tmp_path: Path, page: Page, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     papers = tmp_path / "papers"
     papers.mkdir()
     assert run(capsys, "config", "set", "store", str(papers / "mine.json"))[0] == 0
-    code, out, err = run(capsys, "import", str(seed_page))
+    code, out, err = run(capsys, "import", str(page.path))
     assert (code, err) == (0, ""), err
-    assert out.splitlines()[-1] == "100 new, 0 updated, 0 unchanged"
+    assert out.splitlines()[-1] == f"{page.count} new, 0 updated, 0 unchanged"
     assert (papers / "mine.json").is_file()
     env_store = tmp_path / "env.json"
     monkeypatch.setenv("READER_DB", str(env_store))  # the environment still wins
     assert run(capsys, "list") == (0, "", "")
     monkeypatch.delenv("READER_DB")
-    assert len(run(capsys, "list")[1].splitlines()) == 100
+    assert len(run(capsys, "list")[1].splitlines()) == page.count
 
 
 def test_relative_paths_are_relative_to_the_settings_file(settings_file: Path) -> None:

@@ -1,4 +1,7 @@
-"""``reader fetch`` against a local HTTP server serving the real API answers, never the internet."""
+"""``reader fetch`` against a local HTTP server serving saved API answers, never the internet.
+
+The server answers with our own made-up files, and with the real saved answers in ../shared when present.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -16,23 +20,46 @@ import pytest
 
 from reader import cli
 from reader.core import config, fetch
-from reader.core.importers import detect
+from reader.core.importers import detect, read_file
+from tests.realfiles import IMPORTERS, OUR_PAGE, REAL_PAGE, Page, if_present, real
 
-HF_JSON = "hf-daily-papers-api_2024-05-29.json"
-ATOM = "arxiv-api-atom_2026_q_testing_s0_m10.xml"
+
+@dataclass(frozen=True)
+class Answers:
+    """What the fake APIs answer: a daily-papers JSON, an arXiv Atom feed, and a saved papers page."""
+
+    hf_json: Path
+    atom: Path
+    page: Page
+
+
+ANSWERS = [
+    pytest.param(Answers(IMPORTERS / "hf_daily_old.json", IMPORTERS / "arxiv_atom_new.xml", OUR_PAGE), id="ours"),
+    *if_present(
+        pytest.param(
+            Answers(
+                real("hf-daily-papers-api_2024-05-29.json"), real("arxiv-api-atom_2026_q_testing_s0_m10.xml"), REAL_PAGE
+            ),
+            id="real",
+        ),
+        real("hf-daily-papers-api_2024-05-29.json"),
+        real("arxiv-api-atom_2026_q_testing_s0_m10.xml"),
+        REAL_PAGE.path,
+    ),
+]
 
 
 class Server:
     """Routes by query: each date (or arXiv query) names what the fake API answers."""
 
-    def __init__(self, realworld: Path, seed: Path) -> None:
+    def __init__(self, answers: Answers) -> None:
         self.hits: Counter[str] = Counter()
         self.queries: list[dict[str, list[str]]] = []
         self.bodies = {
-            "2024-05-29": (realworld / HF_JSON).read_bytes(),
-            "2024-06-01": seed.read_bytes(),  # the plain page through the same pipe: importable today
+            "2024-05-29": answers.hf_json.read_bytes(),
+            "2024-06-01": answers.page.path.read_bytes(),  # the plain page through the same pipe: importable today
             "2099-01-01": b"[]",
-            "all:testing": (realworld / ATOM).read_bytes(),
+            "all:testing": answers.atom.read_bytes(),
         }
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
@@ -60,9 +87,15 @@ class Server:
         handler.wfile.write(body)
 
 
+@pytest.fixture(params=ANSWERS)
+def answers(request: pytest.FixtureRequest) -> Answers:
+    chosen: Answers = request.param
+    return chosen
+
+
 @pytest.fixture
-def server(realworld: Path, seed_page: Path) -> Iterator[tuple[Server, str]]:
-    state = Server(realworld, seed_page)
+def server(answers: Answers) -> Iterator[tuple[Server, str]]:
+    state = Server(answers)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -105,13 +138,15 @@ def store_bytes(db: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(db.parent.glob(db.stem + "*.json"))}
 
 
-def test_download_gets_the_exact_bytes_and_keeps_a_copy(env: Path, server: tuple[Server, str], realworld: Path) -> None:
+def test_download_gets_the_exact_bytes_and_keeps_a_copy(
+    env: Path, server: tuple[Server, str], answers: Answers
+) -> None:
     state = server[0]
     settings = config.load().fetch
     seen: list[tuple[int, int | None]] = []
     request = fetch.daily_papers(fetch.parse_date("2024-05-29"), fetch.base_url(settings, "huggingface"))
     payload = fetch.download(request, settings, progress=lambda done, total: seen.append((done, total)))
-    expected = (realworld / HF_JSON).read_bytes()
+    expected = answers.hf_json.read_bytes()
     assert payload == expected
     assert seen[-1] == (len(expected), len(expected))
     assert state.queries == [{"date": ["2024-05-29"]}]
@@ -120,29 +155,34 @@ def test_download_gets_the_exact_bytes_and_keeps_a_copy(env: Path, server: tuple
     assert kept.read_bytes() == expected
 
 
-def test_fetch_imports_like_import_and_prints_the_summary(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_imports_like_import_and_prints_the_summary(
+    env: Path, answers: Answers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count = answers.page.count
     code, out, err = run(capsys, env, "--date", "2024-06-01")
     assert (code, err) == (0, ""), err
     kept = env.parent / "fetched" / "hf-daily-papers_2024-06-01.json"
-    assert out.splitlines() == [f"{kept} (hf-page): 100 papers", "100 new, 0 updated, 0 unchanged"]
+    assert out.splitlines() == [f"{kept} (hf-page): {count} papers", f"{count} new, 0 updated, 0 unchanged"]
     assert cli.main(["list", "--json", "--db", str(env)]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert len(listed) == 100
+    assert len(listed) == count
     assert {tuple(r["sources"]) for r in listed} == {(str(kept),)}
     code, out, _ = run(capsys, env, "--date", "2024-06-01")
-    assert (code, out.splitlines()[-1]) == (0, "0 new, 0 updated, 100 unchanged")
+    assert (code, out.splitlines()[-1]) == (0, f"0 new, 0 updated, {count} unchanged")
 
 
-@pytest.mark.parametrize(("args", "name"), [(("--date", "2024-05-29"), HF_JSON), (("--arxiv", "all:testing"), ATOM)])
-def test_real_api_answers_import(
-    env: Path, realworld: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, str], name: str
+@pytest.mark.parametrize(
+    ("args", "file"), [(("--date", "2024-05-29"), "hf_json"), (("--arxiv", "all:testing"), "atom")]
+)
+def test_api_answers_import(
+    env: Path, answers: Answers, capsys: pytest.CaptureFixture[str], args: tuple[str, str], file: str
 ) -> None:
-    if detect((realworld / name).read_text(encoding="utf-8")) is None:
-        pytest.skip(f"no importer reads {name} yet")
+    served: Path = getattr(answers, file)
+    assert detect(served.read_text(encoding="utf-8")) == {"hf_json": "hf-api", "atom": "arxiv-atom"}[file]
     code, out, err = run(capsys, env, *args)
     assert (code, err) == (0, ""), err
     count = int(out.splitlines()[0].rsplit(": ", 1)[1].split()[0])
-    assert count > 0
+    assert count == len(read_file(served).papers) > 0
     assert out.splitlines()[-1] == f"{count} new, 0 updated, 0 unchanged"
 
 
@@ -171,12 +211,12 @@ def test_offline_is_one_line_after_three_tries_and_the_store_is_untouched(
     assert store_bytes(env) == before
 
 
-def test_busy_server_is_retried(env: Path, server: tuple[Server, str], seed_page: Path) -> None:
+def test_busy_server_is_retried(env: Path, server: tuple[Server, str], answers: Answers) -> None:
     settings = config.load().fetch
     request = fetch.Request(url=f"{server[1]}/api/daily_papers", params={"date": "flaky"})
     notes: list[tuple[int, str]] = []
     payload = fetch.download(request, settings, on_retry=lambda attempt, why, pause: notes.append((attempt, why)))
-    assert payload == seed_page.read_bytes()
+    assert payload == answers.page.path.read_bytes()
     assert server[0].hits["flaky"] == 3
     assert notes == [(1, "HTTP 503 Service Unavailable"), (2, "HTTP 503 Service Unavailable")]
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seeds" / "000_7bfbc06375f7ab90.txt"
-REAL = SHARED / "realworld"
-FIXTURES = ROOT / "tests" / "fixtures" / "importers"
+from tests.realfiles import IMPORTERS, Page, if_present, real
 
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason="../shared is not beside the checkout")
+FIXTURES = IMPORTERS
+REPR_FILES = [
+    pytest.param(FIXTURES / "hf_daily_repr_strings.json", id="ours"),
+    *if_present(pytest.param(real("hf-daily-papers-api_2024-12-11_python-repr-strings.json"), id="real")),
+]
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -41,10 +41,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, page: Page) -> Path:
+    """A store in a folder of its own holding a saved papers page (ours, and the real one when present)."""
     path = tmp_path / "store" / "library.json"
     path.parent.mkdir()
-    result = run(path, "import", str(SEED))
+    result = run(path, "import", str(page.path))
     assert result.returncode == 0, result.stderr
     return path
 
@@ -78,8 +79,8 @@ def test_bad_file_is_one_line_exit_1_store_untouched(db: Path, tmp_path: Path, n
     assert snapshot(db.parent) == before
 
 
-def test_real_python_repr_file_is_refused(db: Path) -> None:
-    broken = REAL / "hf-daily-papers-api_2024-12-11_python-repr-strings.json"
+@pytest.mark.parametrize("broken", REPR_FILES)
+def test_python_repr_file_is_refused(db: Path, broken: Path) -> None:
     before = snapshot(db.parent)
     result = run(db, "import", str(broken))
     assert (result.returncode, result.stderr) == (
@@ -90,7 +91,7 @@ def test_real_python_repr_file_is_refused(db: Path) -> None:
     assert snapshot(db.parent) == before
 
 
-def test_directory_with_one_bad_file_imports_nothing(db: Path, tmp_path: Path) -> None:
+def test_directory_with_one_bad_file_imports_nothing(db: Path, page: Page, tmp_path: Path) -> None:
     folder = tmp_path / "inbox"
     folder.mkdir()
     for name in ("hf_browser_copy.txt", "handkept.bib", "arxiv_ids.txt"):
@@ -102,7 +103,7 @@ def test_directory_with_one_bad_file_imports_nothing(db: Path, tmp_path: Path) -
     assert result.returncode == 1
     assert result.stderr == f"error: {bad}: line 1: JSON ends early (the file looks truncated)\n"
     assert snapshot(db.parent) == before
-    assert len(listed(db)) == 100
+    assert len(listed(db)) == page.count
 
 
 def test_huge_single_line_refused(db: Path, tmp_path: Path) -> None:

@@ -9,13 +9,22 @@ import pytest
 
 from reader.core.errors import InputError
 from reader.core.importers import expand_paths, read_file
+from tests.realfiles import IMPORTERS, if_present, real
 
-ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT.parent / "shared" / "realworld"
-FIXTURES = ROOT / "tests" / "fixtures" / "importers"
-BROKEN = REAL / "hf-daily-papers-api_2024-12-11_python-repr-strings.json"
-
-needs_shared = pytest.mark.skipif(not REAL.is_dir(), reason="../shared is not beside the checkout")
+FIXTURES = IMPORTERS
+# JSON lists saved with str() instead of json.dump: ours, and a real one
+REPR_FILES = [
+    pytest.param(FIXTURES / "hf_daily_repr_strings.json", id="ours"),
+    *if_present(pytest.param(real("hf-daily-papers-api_2024-12-11_python-repr-strings.json"), id="real")),
+]
+HF_JSON = [
+    pytest.param(FIXTURES / "hf_daily_new.json", id="ours"),
+    *if_present(pytest.param(real("hf-daily-papers-api_2026-08-21.json"), id="real")),
+]
+ATOM = [
+    pytest.param(FIXTURES / "arxiv_atom_new.xml", id="ours"),
+    *if_present(pytest.param(real("arxiv-api-atom_2026_q_testing_s0_m10.xml"), id="real")),
+]
 
 
 def refused(path: Path) -> str:
@@ -63,9 +72,9 @@ def test_html_page_is_refused_with_a_hint(tmp_path: Path) -> None:
     )
 
 
-@needs_shared
-def test_truncated_json_names_the_line(tmp_path: Path) -> None:
-    text = (REAL / "hf-daily-papers-api_2026-08-21.json").read_text()
+@pytest.mark.parametrize("source", HF_JSON)
+def test_truncated_json_names_the_line(tmp_path: Path, source: Path) -> None:
+    text = source.read_text()
     cut = text[: len(text) // 2]
     path = write(tmp_path, "cut.json", cut)
     line = cut.count("\n") + 1
@@ -84,17 +93,17 @@ def test_json_that_is_not_a_paper_list(tmp_path: Path) -> None:
         assert refused(path) == f"{path}: {expected}"
 
 
-@needs_shared
-def test_real_file_of_python_reprs_is_refused_not_evaluated() -> None:
-    assert refused(BROKEN) == (
-        f"{BROKEN}: line 2: item 1 is a string holding a Python dict repr, not a JSON object "
+@pytest.mark.parametrize("broken", REPR_FILES)
+def test_file_of_python_reprs_is_refused_not_evaluated(broken: Path) -> None:
+    assert refused(broken) == (
+        f"{broken}: line 2: item 1 is a string holding a Python dict repr, not a JSON object "
         "(the file was saved with str() instead of json.dump)"
     )
 
 
-@needs_shared
-def test_broken_atom_names_the_line(tmp_path: Path) -> None:
-    text = (REAL / "arxiv-api-atom_2026_q_testing_s0_m10.xml").read_text()
+@pytest.mark.parametrize("source", ATOM)
+def test_broken_atom_names_the_line(tmp_path: Path, source: Path) -> None:
+    text = source.read_text()
     cut = text[: text.index("<entry>", 2000) + 200]
     path = write(tmp_path, "cut.xml", cut)
     message = refused(path)

@@ -1,4 +1,8 @@
-"""Every shape of paper list people really have, parsed to exact expectations."""
+"""Every shape of paper list people really have, parsed to exact expectations.
+
+Each shape is read from a made-up file of ours in tests/fixtures, and also from the real file in
+../shared when it is there (see tests/realfiles.py): the expectations are said for each file.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,14 @@ import pytest
 
 from reader.core.importers import decode, detect, parse_text, read_file
 from reader.core.models import Link, ParsedPaper
+from tests.realfiles import IMPORTERS, OUR_PAGE, REAL_PAGE, Page, if_present, real
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seeds" / "000_7bfbc06375f7ab90.txt"
-REAL = SHARED / "realworld"
-FIXTURES = ROOT / "tests" / "fixtures" / "importers"
-
-needs_shared = pytest.mark.skipif(not SEED.exists(), reason="../shared is not beside the checkout")
+FIXTURES = IMPORTERS
+HF_OLD, HF_NEW = real("hf-daily-papers-api_2024-05-29.json"), real("hf-daily-papers-api_2026-08-21.json")
+ATOM_OLD = real("arxiv-api-atom_2016_search_del_maestro.xml")
+ATOM_NEW = real("arxiv-api-atom_2026_q_testing_s0_m10.xml")
+ZOTERO, AWESOME = real("bibtex_zotero-export_references.bib"), real("bibtex_awesome-list_NeRF-and-Beyond.bib")
+PWC = real("paperswithcode-api-v1_papers-list.json")
 
 
 def by_id(papers: list[ParsedPaper]) -> dict[str | None, ParsedPaper]:
@@ -27,30 +31,73 @@ def by_id(papers: list[ParsedPaper]) -> dict[str | None, ParsedPaper]:
 # -- the Hugging Face page as text --------------------------------------------
 
 
-@needs_shared
-def test_plain_seed_page_gives_100_papers_with_their_links() -> None:
-    parsed = read_file(SEED)
+PLAIN_PAGES = [
+    pytest.param(
+        OUR_PAGE,
+        {
+            "title": "Murmuration: Timestep-Routed Preference Tuning for Expressive Talking-Head Animation",
+            "abstract": "Talking-head generators driven by speech still trade lip accuracy",
+            "listed": "Mar 14",
+            "first_links": (Link("https://murmuration-avatars.github.io/", "project"),),  # the url{url} double
+            "second_links": (
+                Link(
+                    "https://github.com/quarry-lab/tessellate/tree/main/solvers/large-scale",
+                    "code",
+                    "quarry-lab/tessellate",
+                ),
+            ),
+            # 20 papers with one link, 3 with two (a repository and a project page each); one link is neither
+            "links": 27,
+            "code": 16,
+            "upvotes": {"Murmuration": 57, "Ripple4D": 112, "Keeping Experts Busy": 23},  # [-] 57, Upvote 112, 23
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            REAL_PAGE,
+            {
+                "title": "AlignHuman: Improving Motion and Fidelity via Timestep-Segment",
+                "abstract": "Recent advancements in human video generation",
+                "listed": "Jul 10",
+                "first_links": (Link("https://alignhuman.github.io/", "project"),),
+                "second_links": (
+                    Link(
+                        "https://github.com/CIAM-Group/NCO_code/tree/main/single_objective/UDC-Large-scale-CO-master",
+                        "code",
+                        "CIAM-Group/NCO_code",
+                    ),
+                ),
+                "links": 28,
+                "code": 24,
+                "upvotes": {},  # the plain copy shows no upvote counts
+            },
+            id="real",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "expected"), PLAIN_PAGES)
+def test_plain_page_gives_its_papers_with_their_links(page: Page, expected: dict) -> None:
+    parsed = read_file(page.path)
     assert parsed.format == "hf-page"
-    assert len(parsed.papers) == 100
+    assert len(parsed.papers) == page.count
     first, second = parsed.papers[0], parsed.papers[1]
-    assert first.title.startswith("AlignHuman: Improving Motion and Fidelity via Timestep-Segment")
-    assert first.abstract.startswith("Recent advancements in human video generation")
-    assert first.listing_date == "Jul 10"
-    assert first.links == (Link("https://alignhuman.github.io/", "project"),)
-    assert second.links == (
-        Link(
-            "https://github.com/CIAM-Group/NCO_code/tree/main/single_objective/UDC-Large-scale-CO-master",
-            "code",
-            "CIAM-Group/NCO_code",
-        ),
-    )
+    assert first.title.startswith(expected["title"])
+    assert first.abstract.startswith(expected["abstract"])
+    assert {p.listing_date for p in parsed.papers} == {expected["listed"]}
+    assert first.links == expected["first_links"]
+    assert second.links == expected["second_links"]
     links = [link for paper in parsed.papers for link in paper.links]
-    assert len(links) == 28
-    assert sum(1 for link in links if link.kind == "code") == 24
+    assert len(links) == expected["links"]
+    assert sum(1 for link in links if link.kind == "code") == expected["code"]
+    assert {p.title.split(":")[0]: p.upvotes for p in parsed.papers if p.upvotes is not None} == expected["upvotes"]
     # the header lines are furniture, never a paper
-    assert not {"new", "Subscribe", "byAK and the research community", "Jul 10"} & {p.title for p in parsed.papers}
-    # no link keeps the sentence's full stop or the url{url} double
-    assert all(not link.url.endswith((".", "}")) and "{" not in link.url for link in links)
+    header = {"new", "Subscribe", "byAK and the research community", expected["listed"]}
+    assert not header & {p.title for p in parsed.papers}
+    # no link keeps the sentence's full stop, a closing bracket or the url{url} double
+    assert all(not link.url.endswith((".", "}", ")", ";", ",")) and "{" not in link.url for link in links)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -60,12 +107,12 @@ def _wrap(text: str, width: int) -> str:
     )
 
 
-@needs_shared
 @pytest.mark.parametrize("width", [70, 96, 120])
-def test_hard_wrapped_crlf_bom_seed_reads_the_same(width: int) -> None:
-    plain = read_file(SEED).papers
-    raw = b"\xef\xbb\xbf" + _wrap(SEED.read_text(), width).replace("\n", "\r\n").encode()
+def test_hard_wrapped_crlf_bom_page_reads_the_same(page: Page, width: int) -> None:
+    plain = read_file(page.path).papers
+    raw = b"\xef\xbb\xbf" + _wrap(page.path.read_text(), width).replace("\n", "\r\n").encode()
     wrapped = parse_text(decode(raw, Path("w.txt")), Path("w.txt")).papers
+    assert len(wrapped) == page.count
     assert [(p.title, p.abstract, p.links) for p in wrapped] == [(p.title, p.abstract, p.links) for p in plain]
 
 
@@ -146,18 +193,25 @@ def test_markdown_readme_is_not_a_paper_list() -> None:
 # -- API JSON ---------------------------------------------------------------------
 
 
-@needs_shared
-@pytest.mark.parametrize("name", ["hf-daily-papers-api_2024-05-29.json", "hf-daily-papers-api_2026-08-21.json"])
-def test_hf_daily_papers_json_keeps_every_field(name: str) -> None:
-    items = json.loads((REAL / name).read_text())
-    parsed = read_file(REAL / name)
+HF_JSON = [
+    pytest.param(FIXTURES / "hf_daily_old.json", id="ours-old-schema"),
+    pytest.param(FIXTURES / "hf_daily_new.json", id="ours-new-schema"),
+    *if_present(pytest.param(HF_OLD, id="real-old-schema")),
+    *if_present(pytest.param(HF_NEW, id="real-new-schema")),
+]
+
+
+@pytest.mark.parametrize("path", HF_JSON)
+def test_hf_daily_papers_json_keeps_every_field(path: Path) -> None:
+    items = json.loads(path.read_text())
+    parsed = read_file(path)
     assert parsed.format == "hf-api"
     assert [p.arxiv_id for p in parsed.papers] == [item["paper"]["id"] for item in items]
     for paper, item in zip(parsed.papers, items, strict=True):
         source = item["paper"]
         assert paper.title == " ".join(source["title"].split())
         assert "\n" not in paper.title and "  " not in paper.title
-        assert paper.authors == tuple(a["name"] for a in source["authors"])
+        assert paper.authors == tuple(" ".join(a["name"].split()) for a in source["authors"])
         assert paper.upvotes == source["upvotes"]
         assert paper.stars == source.get("githubStars")
         assert paper.published == source["publishedAt"][:10]
@@ -170,118 +224,363 @@ def test_hf_daily_papers_json_keeps_every_field(name: str) -> None:
         assert len(urls) == len({u.rstrip("/").lower() for u in urls})
 
 
-@needs_shared
-def test_hf_json_new_schema_details() -> None:
-    papers = by_id(read_file(REAL / "hf-daily-papers-api_2026-08-21.json").papers)
-    first = papers["2608.19880"]
-    assert first.title == "EnvHarness: Awakening Static Worlds for Agent Learning"
-    assert first.links[:2] == (
-        Link("https://github.com/google-research/envharness", "code", "google-research/envharness"),
-        Link("https://envharness.com/", "project"),
-    )
-    assert (first.upvotes, first.stars, first.listing_date) == (163, 8, "2026-08-21")
+HF_NEW_SCHEMA = [
+    pytest.param(
+        FIXTURES / "hf_daily_new.json",
+        {
+            "id": "2504.07001",
+            "title": "Driftwood: Teaching Agents to Repair Their Own Tool Calls",  # a line break and two spaces
+            "links": (
+                Link("https://github.com/fablab/driftwood", "code", "fablab/driftwood"),  # also in the summary
+                Link("https://driftwood-agents.org/", "project"),
+            ),
+            "facts": (88, 8, "2025-04-10"),
+            "own_page": ("2504.07005", ["https://github.com/signpost-rag/signpost"]),
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            HF_NEW,
+            {
+                "id": "2608.19880",
+                "title": "EnvHarness: Awakening Static Worlds for Agent Learning",
+                "links": (
+                    Link("https://github.com/google-research/envharness", "code", "google-research/envharness"),
+                    Link("https://envharness.com/", "project"),
+                ),
+                "facts": (163, 8, "2026-08-21"),
+                "own_page": ("2608.19861", ["https://github.com/erjui/PolicyGuide"]),
+            },
+            id="real",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), HF_NEW_SCHEMA)
+def test_hf_json_new_schema_details(path: Path, expected: dict) -> None:
+    papers = by_id(read_file(path).papers)
+    first = papers[expected["id"]]
+    assert first.title == expected["title"]
+    assert first.links[:2] == expected["links"]
+    assert (first.upvotes, first.stars, first.listing_date) == expected["facts"]
     # a project page that is the paper's own HF page is not a second link
-    policy = papers["2608.19861"]
-    assert [link.url for link in policy.links] == ["https://github.com/erjui/PolicyGuide"]
+    own_page_id, urls = expected["own_page"]
+    assert [link.url for link in papers[own_page_id].links] == urls
 
 
-@needs_shared
-def test_hf_json_old_schema_title_line_breaks_folded() -> None:
-    papers = by_id(read_file(REAL / "hf-daily-papers-api_2024-05-29.json").papers)
-    assert len(papers) == 8
-    assert papers["2405.18386"].title.startswith(
-        "Instruct-MusicGen: Unlocking Text-to-Music Editing for Music Language Models"
-    )
-    assert papers["2405.18407"].listing_date == "2024-05-29"
-    assert papers["2405.18407"].stars is None
+HF_OLD_SCHEMA = [
+    pytest.param(
+        FIXTURES / "hf_daily_old.json",
+        {
+            "count": 5,
+            "folded": ("2504.01003", "Lattice Parsers Revisited: Constituency Structure Still Helps Small"),
+            "listed": ("2504.01001", "2025-04-03"),  # the day of the item's publishedAt, not the paper's
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            HF_OLD,
+            {
+                "count": 8,
+                "folded": (
+                    "2405.18386",
+                    "Instruct-MusicGen: Unlocking Text-to-Music Editing for Music Language Models",
+                ),
+                "listed": ("2405.18407", "2024-05-29"),
+            },
+            id="real",
+        )
+    ),
+]
 
 
-@needs_shared
-def test_paperswithcode_json() -> None:
-    parsed = read_file(REAL / "paperswithcode-api-v1_papers-list.json")
+@pytest.mark.parametrize(("path", "expected"), HF_OLD_SCHEMA)
+def test_hf_json_old_schema_title_line_breaks_folded(path: Path, expected: dict) -> None:
+    papers = by_id(read_file(path).papers)
+    assert len(papers) == expected["count"]
+    folded_id, title_start = expected["folded"]
+    assert papers[folded_id].title.startswith(title_start)
+    listed_id, day = expected["listed"]
+    assert papers[listed_id].listing_date == day
+    assert all(paper.stars is None for paper in papers.values())  # the old schema has no githubStars
+
+
+PAPERS_WITH_CODE = [
+    pytest.param(
+        FIXTURES / "paperswithcode_list.json",
+        {
+            "count": 6,
+            "title": "A made-up theory of associative recall in networks of simple units",
+            "first": (None, ("Q. R. Imaginary",), "1979-03-02"),
+            # given as arxiv_id (old style and new), or only inside url_abs
+            "ids": ["cs/9405001", "astro-ph/9511002", "0907.1234", "1805.01234"],
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            PWC,
+            {
+                "count": 50,
+                "title": "Neural networks and physical systems with emergent collective computational abilities",
+                "first": (None, ("J J Hopfield",), "1982-01-15"),
+                "ids": 44,
+                "some_ids": {"cs/9301114", "astro-ph/9204005"},
+            },
+            id="real",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), PAPERS_WITH_CODE)
+def test_paperswithcode_json(path: Path, expected: dict) -> None:
+    parsed = read_file(path)
     assert parsed.format == "paperswithcode-api"
-    assert len(parsed.papers) == 50
+    assert len(parsed.papers) == expected["count"]
     first = parsed.papers[0]
-    assert first.title == "Neural networks and physical systems with emergent collective computational abilities"
-    assert (first.arxiv_id, first.authors, first.published) == (None, ("J J Hopfield",), "1982-01-15")
+    assert first.title == expected["title"]
+    assert (first.arxiv_id, first.authors, first.published) == expected["first"]
     ids = [p.arxiv_id for p in parsed.papers if p.arxiv_id]
-    assert len(ids) == 44 and "cs/9301114" in ids and "astro-ph/9204005" in ids
+    if isinstance(expected["ids"], int):
+        assert len(ids) == expected["ids"] and expected["some_ids"] <= set(ids)
+    else:
+        assert ids == expected["ids"]
+
+
+def test_paperswithcode_repository_is_the_code_link() -> None:
+    trees = by_id(read_file(FIXTURES / "paperswithcode_list.json").papers)["1805.01234"]
+    assert trees.title == "Counting trees with neural networks"  # the line break and double spaces folded
+    assert trees.authors == ("Ivo Kranjc", "Jia Wen")
+    assert trees.stars == 42
+    assert [(link.url, link.kind) for link in trees.links] == [
+        ("https://github.com/orchard-ml/tree-counter", "code"),
+        ("https://arxiv.org/abs/1805.01234v3", "other"),
+        ("https://arxiv.org/pdf/1805.01234v3.pdf", "other"),
+    ]
 
 
 # -- arXiv Atom ---------------------------------------------------------------------
 
 
-@needs_shared
-def test_arxiv_atom_old_style() -> None:
-    parsed = read_file(REAL / "arxiv-api-atom_2016_search_del_maestro.xml")
+ATOM_OLD_STYLE = [
+    pytest.param(
+        FIXTURES / "arxiv_atom_old.xml",
+        {
+            "ids": ["1309.4321", "cond-mat/0512345", "cond-mat/0601234", "1011.5678"],
+            "title": "Pinned charge order in a disordered ladder: from stripes to puddles",  # wrapped in the feed
+            "authors": ("Barnaby Stroud", "Ottoline Quillfeather", "Femi Adeyemi"),
+            "published": "2006-01-11",
+            "keywords": ("cond-mat.str-el", "cond-mat.dis-nn"),
+            # abstract page, PDF, DOI: in that order, whatever order the feed lists them in
+            "links": [
+                "http://arxiv.org/abs/cond-mat/0601234v2",
+                "http://arxiv.org/pdf/cond-mat/0601234v2",
+                "http://dx.doi.org/10.5555/made.up.ladder.2006",
+            ],
+            "abstract": "A droplet of a superfluid set spinning does not rotate as a solid body; it threads itself",
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            ATOM_OLD,
+            {
+                "ids": ["1201.4869", "cond-mat/0412498", "cond-mat/0603029", "1005.5383"],
+                "title": "From stripe to checkerboard order on the square lattice in the presence of quenched disorder",
+                "authors": ("Adrian Del Maestro", "Bernd Rosenow", "Subir Sachdev"),
+                "published": "2006-03-02",
+                "keywords": ("cond-mat.str-el", "cond-mat.supr-con"),
+                "links": [
+                    "http://arxiv.org/abs/cond-mat/0603029v1",
+                    "http://arxiv.org/pdf/cond-mat/0603029v1",
+                    "http://dx.doi.org/10.1103/PhysRevB.74.024520",
+                ],
+                "abstract": "As helium-4 is cooled below 2.17 K it undergoes a phase transition to a fundamentally",
+            },
+            id="real",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), ATOM_OLD_STYLE)
+def test_arxiv_atom_old_style(path: Path, expected: dict) -> None:
+    parsed = read_file(path)
     assert parsed.format == "arxiv-atom"
-    assert [p.arxiv_id for p in parsed.papers][:4] == ["1201.4869", "cond-mat/0412498", "cond-mat/0603029", "1005.5383"]
-    stripe = parsed.papers[2]
-    assert (
-        stripe.title == "From stripe to checkerboard order on the square lattice in the presence of quenched disorder"
-    )
-    assert stripe.authors == ("Adrian Del Maestro", "Bernd Rosenow", "Subir Sachdev")
-    assert stripe.published == "2006-03-02"
-    assert stripe.keywords == ("cond-mat.str-el", "cond-mat.supr-con")
-    assert [link.url for link in stripe.links] == [
-        "http://arxiv.org/abs/cond-mat/0603029v1",
-        "http://arxiv.org/pdf/cond-mat/0603029v1",
-        "http://dx.doi.org/10.1103/PhysRevB.74.024520",
-    ]
-    assert parsed.papers[0].abstract.startswith(
-        "As helium-4 is cooled below 2.17 K it undergoes a phase transition to a fundamentally"
-    )
+    assert [p.arxiv_id for p in parsed.papers][:4] == expected["ids"]
+    third = parsed.papers[2]
+    assert third.title == expected["title"]
+    assert third.authors == expected["authors"]
+    assert third.published == expected["published"]
+    assert third.keywords == expected["keywords"]
+    assert [link.url for link in third.links] == expected["links"]
+    assert parsed.papers[0].abstract.startswith(expected["abstract"])
 
 
-@needs_shared
-def test_arxiv_atom_new_style_with_doi_links_and_accented_names() -> None:
-    parsed = read_file(REAL / "arxiv-api-atom_2026_q_testing_s0_m10.xml")
-    assert len(parsed.papers) == 10
+ATOM_NEW_STYLE = [
+    pytest.param(
+        FIXTURES / "arxiv_atom_new.xml",
+        {
+            "count": 4,
+            "id": "2311.04567",
+            "title": "Mutation Testing for Neural Network Controllers: A Comparative Study of Five Operators",
+            "authors": ("Hedda Lindqvist", "Tobias Ferreira", "Anneliese Okoro"),
+            "doi": Link("https://doi.org/10.5555/made.up.mutation.2024"),
+            "accented": ("Aurélie Ñúñez", "Jörg Škoda", "Zoë Ørsted"),
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            ATOM_NEW,
+            {
+                "count": 10,
+                "id": "2202.12139",
+                "title": "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques",
+                "authors": ("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Helge Spieker"),
+                "doi": Link("https://doi.org/10.1109/ICSTW55395.2022.00035"),
+                "accented": ("Aurora Ramírez", "Mario Berrios", "José Raúl Romero"),
+            },
+            id="real",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), ATOM_NEW_STYLE)
+def test_arxiv_atom_new_style_with_doi_links_and_accented_names(path: Path, expected: dict) -> None:
+    parsed = read_file(path)
+    assert len(parsed.papers) == expected["count"]
     first = parsed.papers[0]
-    assert first.arxiv_id == "2202.12139"
-    assert first.title == "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques"
-    assert first.authors == ("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Helge Spieker")
-    assert first.links[-1] == Link("https://doi.org/10.1109/ICSTW55395.2022.00035")
-    assert parsed.papers[1].authors[:3] == ("Aurora Ramírez", "Mario Berrios", "José Raúl Romero")
+    assert first.arxiv_id == expected["id"]
+    assert first.title == expected["title"]
+    assert first.authors == expected["authors"]
+    assert first.links[-1] == expected["doi"]
+    assert parsed.papers[1].authors[:3] == expected["accented"]
+
+
+def test_arxiv_atom_comment_links_are_kept() -> None:
+    flaky = by_id(read_file(FIXTURES / "arxiv_atom_new.xml").papers)["2402.01234"]
+    assert flaky.links == (
+        Link("https://arxiv.org/abs/2402.01234v1"),
+        Link("https://arxiv.org/pdf/2402.01234v1"),
+        Link("https://github.com/flaky-ml/replication", "code", "flaky-ml/replication"),  # from arxiv:comment
+    )
 
 
 # -- BibTeX -----------------------------------------------------------------------------
 
 
-@needs_shared
-def test_bibtex_zotero_export() -> None:
-    parsed = read_file(REAL / "bibtex_zotero-export_references.bib")
+ZOTERO_EXPORTS = [
+    pytest.param(
+        FIXTURES / "zotero_export.bib",
+        {
+            "count": 5,
+            "id": "2502.10001",
+            "title": "Calibrated Abstention for Language Agents: When Should an Agent Decline to Act?",
+            "authors": {"Jörg Müller", "Ivana Šimunović", "Pieter-Jan Van Der Berg"},  # LaTeX accents read
+            "published": "2025-02",  # month = feb, a bare macro
+            "abstract": "Agents built on language models act even when they should ask.",
+            "links": {
+                "https://github.com/abstain-lab/calibrated-abstention",  # the full stop after it dropped
+                "https://www.github.com/field-guide/reward-hacking/",
+            },
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            ZOTERO,
+            {
+                "count": 14,
+                "id": "2502.15657",
+                "title": "Superintelligent Agents Pose Catastrophic Risks: Can Scientist AI Offer a Safer Path?",
+                "authors": {"Sören Mindermann", "Pierre-Luc St-Charles"},
+                "published": "2025-02",
+                "abstract": "The leading AI companies are increasingly focused",
+                "links": {"https://github.com/i-Eval/FairEval", "https://github.com/jjpn97/eval_awareness"},
+            },
+            id="real",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), ZOTERO_EXPORTS)
+def test_bibtex_zotero_export(path: Path, expected: dict) -> None:
+    parsed = read_file(path)
     assert parsed.format == "bibtex"
-    assert len(parsed.papers) == 14 and all(p.arxiv_id for p in parsed.papers)
+    assert len(parsed.papers) == expected["count"] and all(p.arxiv_id for p in parsed.papers)
     first = parsed.papers[0]
-    assert first.arxiv_id == "2502.15657"
-    assert first.title == "Superintelligent Agents Pose Catastrophic Risks: Can Scientist AI Offer a Safer Path?"
-    assert "Sören Mindermann" in first.authors and "Pierre-Luc St-Charles" in first.authors
-    assert first.published == "2025-02"
-    assert first.abstract.startswith("The leading AI companies are increasingly focused")
+    assert first.arxiv_id == expected["id"]
+    assert first.title == expected["title"]
+    assert expected["authors"] <= set(first.authors)
+    assert first.published == expected["published"]
+    assert first.abstract.startswith(expected["abstract"])
     links = {link.url for paper in parsed.papers for link in paper.links}
-    assert "https://github.com/i-Eval/FairEval" in links
-    assert "https://github.com/jjpn97/eval_awareness" in links
+    assert expected["links"] <= links
     assert all("{" not in p.title and "\\" not in p.title for p in parsed.papers)
 
 
-@needs_shared
-def test_bibtex_hand_kept_awesome_list() -> None:
-    parsed = read_file(REAL / "bibtex_awesome-list_NeRF-and-Beyond.bib")
-    assert len(parsed.papers) == 45  # 46 entries, one paper listed twice under two keys
+AWESOME_LISTS = [
+    pytest.param(
+        FIXTURES / "awesome_list.bib",
+        {
+            "count": 7,  # 8 entries, one paper listed twice under two keys
+            "title": ("2104.01234", "LumenFields: Relightable Radiance Fields from Phone Captures"),
+            "author": ("2104.01234", "Miloš Kovač"),
+            "code": (
+                "TorchFields: a compact PyTorch implementation of radiance fields",
+                Link(
+                    "https://github.com/made-up-labs/research-code/tree/master/torchfields",
+                    "code",
+                    "made-up-labs/research-code",
+                ),
+            ),
+            "with_ids": 3,
+        },
+        id="ours",
+    ),
+    *if_present(
+        pytest.param(
+            AWESOME,
+            {
+                "count": 45,  # 46 entries, one paper listed twice under two keys
+                "title": ("2012.03918", "NeRD: Neural Reflectance Decomposition from Image Collections"),
+                "author": ("2008.03824", "Miloš Hašan"),
+                "code": (
+                    "JaxNeRF: an efficient JAX implementation of NeRF",
+                    Link(
+                        "https://github.com/google-research/google-research/tree/master/jaxnerf",
+                        "code",
+                        "google-research/google-research",
+                    ),
+                ),
+                "with_ids": 24,
+            },
+            id="real",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), AWESOME_LISTS)
+def test_bibtex_hand_kept_awesome_list(path: Path, expected: dict) -> None:
+    parsed = read_file(path)
+    assert len(parsed.papers) == expected["count"]
     papers = by_id(parsed.papers)
-    assert papers["2012.03918"].title == "NeRD: Neural Reflectance Decomposition from Image Collections"
-    assert "Miloš Hašan" in papers["2008.03824"].authors
+    paper_id, title = expected["title"]
+    assert papers[paper_id].title == title
+    paper_id, author = expected["author"]
+    assert author in papers[paper_id].authors
     titles = {p.title: p for p in parsed.papers}
-    jax = titles["JaxNeRF: an efficient JAX implementation of NeRF"]
-    assert jax.links == (
-        Link(
-            "https://github.com/google-research/google-research/tree/master/jaxnerf",
-            "code",
-            "google-research/google-research",
-        ),
-    )
-    assert sum(1 for p in parsed.papers if p.arxiv_id) == 24
+    title, link = expected["code"]
+    assert titles[title].links == (link,)
+    assert sum(1 for p in parsed.papers if p.arxiv_id) == expected["with_ids"]
 
 
 def test_bibtex_every_place_an_arxiv_id_hides() -> None:
@@ -334,16 +633,31 @@ def test_id_list_gives_stubs() -> None:
 # -- detection from content, not the extension -------------------------------------------
 
 
-@needs_shared
-def test_shape_is_detected_from_content(tmp_path: Path) -> None:
-    cases = {
-        REAL / "hf-daily-papers-api_2026-08-21.json": "hf-api",
-        REAL / "arxiv-api-atom_2016_search_del_maestro.xml": "arxiv-atom",
-        REAL / "bibtex_zotero-export_references.bib": "bibtex",
-        FIXTURES / "hf_clipper.md": "hf-page",
-        FIXTURES / "arxiv_ids.txt": "arxiv-ids",
-    }
-    for number, (source, expected) in enumerate(cases.items()):
-        renamed = tmp_path / f"saved-{number}.txt"
-        renamed.write_bytes(source.read_bytes())
-        assert read_file(renamed).format == expected, source
+SHAPES = [
+    ("hf_daily_new.json", "hf-api"),
+    ("hf_daily_old.json", "hf-api"),
+    ("paperswithcode_list.json", "paperswithcode-api"),
+    ("arxiv_atom_old.xml", "arxiv-atom"),
+    ("arxiv_atom_new.xml", "arxiv-atom"),
+    ("zotero_export.bib", "bibtex"),
+    ("awesome_list.bib", "bibtex"),
+    ("hf_clipper.md", "hf-page"),
+    ("arxiv_ids.txt", "arxiv-ids"),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        *[pytest.param(FIXTURES / name, shape, id=name) for name, shape in SHAPES],
+        pytest.param(OUR_PAGE.path, "hf-page", id="hf_page.txt"),
+        *if_present(pytest.param(HF_NEW, "hf-api", id="real-hf-api")),
+        *if_present(pytest.param(ATOM_OLD, "arxiv-atom", id="real-atom")),
+        *if_present(pytest.param(ZOTERO, "bibtex", id="real-bibtex")),
+        *if_present(pytest.param(PWC, "paperswithcode-api", id="real-pwc")),
+    ],
+)
+def test_shape_is_detected_from_content(tmp_path: Path, source: Path, expected: str) -> None:
+    renamed = tmp_path / "saved.txt"
+    renamed.write_bytes(source.read_bytes())
+    assert read_file(renamed).format == expected

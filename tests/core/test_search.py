@@ -1,4 +1,4 @@
-"""Search ranking on the real seed page, a store-sized corpus, and the index cache beside the store."""
+"""Search ranking on a saved papers page (ours, and the real seed), a store-sized corpus, and the index cache."""
 
 from __future__ import annotations
 
@@ -20,17 +20,12 @@ from reader.core.steps import finish
 from reader.core.store import Store
 from reader.core.store.layout import Layout
 from reader.core.text import fold
-
-TYPO_QUERIES = {
-    "gausian splating": ("Swift4D",),
-    "mixture of experts training system": ("SE-MoE",),
-    "theorem prover lean": ("LeanDojo", "LeanAgent"),
-}
+from tests.realfiles import Page
 
 
 @pytest.fixture
-def seeded(store: Store, seed_page: Path) -> Store:
-    library.import_paths(store, [seed_page])
+def seeded(store: Store, page: Page) -> Store:
+    library.import_paths(store, [page.path])
     return store
 
 
@@ -47,19 +42,21 @@ def ids_of(index: SearchIndex, query: str, limit: int | None = None) -> list[str
     return [hit.id for hit in index.search(query, limit)]
 
 
-@pytest.mark.parametrize("query", sorted(TYPO_QUERIES))
-def test_typo_queries_find_the_intended_paper(seeded: Store, query: str) -> None:
+def test_typo_queries_find_the_intended_paper(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
-    top = titles(entries, ids_of(SearchIndex(entries), query, 3))
-    assert len(top) == 3
-    assert any(title.startswith(TYPO_QUERIES[query]) for title in top), top
+    index = SearchIndex(entries)
+    assert len(page.typo_queries) == 3
+    for query, wanted in page.typo_queries.items():
+        top = titles(entries, ids_of(index, query, 3))
+        assert len(top) == 3
+        assert any(title.startswith(wanted) for title in top), (query, top)
 
 
-def test_title_hits_rank_above_abstract_hits(seeded: Store) -> None:
+def test_title_hits_rank_above_abstract_hits(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
     index = SearchIndex(entries)
     checked = 0
-    for word in ("conquer", "divide", "language", "learning"):
+    for word in page.title_words:
         matches = set(index.expand(word))
         in_title = {e.id for e in entries if word in set(words_of(e.paper.title))}
         elsewhere = {
@@ -74,7 +71,7 @@ def test_title_hits_rank_above_abstract_hits(seeded: Store) -> None:
         first_abstract = min(found.index(pid) for pid in elsewhere)
         assert last_title < first_abstract, word
         checked += 1
-    assert checked >= 2  # the seed page has words in both places
+    assert checked >= 2  # the page has words in both places
 
 
 def test_exact_ranks_above_fuzzy_and_prefix() -> None:
@@ -175,13 +172,13 @@ def test_words_of_finds_the_regex_words_in_order(text: str) -> None:
     assert words_of(text) == _words_by_regex(text)
 
 
-def test_seed_among_generated_papers_keeps_the_typo_queries_on_top(seeded: Store) -> None:
+def test_seed_among_generated_papers_keeps_the_typo_queries_on_top(seeded: Store, page: Page) -> None:
     generated = ParsedFile(Path("generated.txt"), "hf-page", list(generate(5000, seed=3)))
     library.import_parsed(seeded, [generated], backup=False)
     entries = seeded.entries()
-    assert len(entries) == 5100
+    assert len(entries) == page.count + 5000
     index = SearchIndex.load_or_build(entries, seeded.path)
-    for query, wanted in TYPO_QUERIES.items():
+    for query, wanted in page.typo_queries.items():
         top = titles(entries, ids_of(index, query, 3))
         assert any(title.startswith(wanted) for title in top), (query, top)
 
@@ -198,7 +195,7 @@ def test_corpus_is_deterministic_and_realistic() -> None:
 # -- the cache beside the store ---------------------------------------------------
 
 
-def test_cache_is_written_then_reused(seeded: Store) -> None:
+def test_cache_is_written_then_reused(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
     cache = Layout(seeded.path).index
     assert not cache.exists()
@@ -207,7 +204,7 @@ def test_cache_is_written_then_reused(seeded: Store) -> None:
     written = cache.stat().st_mtime_ns
     second = SearchIndex.load_or_build(entries, seeded.path)
     assert cache.stat().st_mtime_ns == written  # loaded, not rebuilt
-    for query in TYPO_QUERIES:
+    for query in page.typo_queries:
         assert second.search(query) == first.search(query)
 
 
@@ -228,29 +225,30 @@ def test_stale_cache_is_rebuilt(seeded: Store, tmp_path: Path) -> None:
     [b"", b"not a numpy file", b"PK\x03\x04 truncated zip"],
     ids=["empty", "garbage", "truncated"],
 )
-def test_corrupt_cache_is_rebuilt_silently(seeded: Store, damage: bytes) -> None:
+def test_corrupt_cache_is_rebuilt_silently(seeded: Store, page: Page, damage: bytes) -> None:
     entries = seeded.entries()
-    expected = SearchIndex(entries).search("gausian splating")
+    expected = SearchIndex(entries).search(page.typo)
+    assert expected
     cache = Layout(seeded.path).index
     cache.write_bytes(damage)
-    assert SearchIndex.load_or_build(entries, seeded.path).search("gausian splating") == expected
-    assert SearchIndex.load_or_build(entries, seeded.path).search("gausian splating") == expected
+    assert SearchIndex.load_or_build(entries, seeded.path).search(page.typo) == expected
+    assert SearchIndex.load_or_build(entries, seeded.path).search(page.typo) == expected
     assert cache.stat().st_size > 1000  # replaced by a good one
 
 
-def test_cache_of_another_store_is_not_trusted(seeded: Store, tmp_path: Path) -> None:
+def test_cache_of_another_store_is_not_trusted(seeded: Store, page: Page, tmp_path: Path) -> None:
     other = Store(tmp_path / "other.json")
     library.import_parsed(other, [ParsedFile(Path("g.txt"), "hf-page", list(generate(100, seed=9)))], backup=False)
     SearchIndex.load_or_build(other.entries(), other.path)
     entries = seeded.entries()
     Layout(seeded.path).index.write_bytes(Layout(other.path).index.read_bytes())
-    found = titles(entries, ids_of(SearchIndex.load_or_build(entries, seeded.path), "gausian splating", 1))
-    assert found[0].startswith("Swift4D")
+    found = titles(entries, ids_of(SearchIndex.load_or_build(entries, seeded.path), page.typo, 1))
+    assert found[0].startswith(page.target)
     other.close()
 
 
 
-def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store) -> None:
+def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store, page: Page) -> None:
     """Caches written before the vocabulary was kept sorted load as they are, and prefixes still match."""
     from reader.core.search.index import _Base, _file_signature
 
@@ -271,25 +269,25 @@ def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store
     loaded = SearchIndex.load_or_build(entries, seeded.path)
     assert cache.stat().st_mtime_ns == written  # used, not rebuilt
     fresh = SearchIndex(entries)
-    for query in [*TYPO_QUERIES, "splat", "gaus", "mixtu"]:  # typos, and prefixes while typing
+    for query in [*page.typo_queries, "splat", "gaus", "mixtu"]:  # typos, and prefixes while typing
         assert loaded.search(query) == fresh.search(query), query
         assert loaded.search(query)
 
 
-def test_loading_the_cache_goes_in_steps(seeded: Store) -> None:
+def test_loading_the_cache_goes_in_steps(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
     SearchIndex.load_or_build(entries, seeded.path)  # writes the cache
     calls: list[int] = []
     loaded = finish(SearchIndex.opening(entries, seeded.path), lambda: calls.append(1))
     finish(loaded.preparing(), lambda: calls.append(2))
     assert calls.count(1) >= 5 and calls.count(2) >= 1
-    assert loaded.search("gausian splating") == SearchIndex(entries).search("gausian splating")
+    assert loaded.search(page.typo) == SearchIndex(entries).search(page.typo)
 
 
-def test_building_without_a_cache_goes_in_steps_and_writes_the_cache(seeded: Store) -> None:
+def test_building_without_a_cache_goes_in_steps_and_writes_the_cache(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
     calls: list[int] = []
     built = finish(SearchIndex.opening(entries, seeded.path), lambda: calls.append(1))
     assert Layout(seeded.path).index.is_file()
     assert len(calls) >= 5  # every 200 papers and between the numpy steps
-    assert built.search("gausian splating") == SearchIndex(entries).search("gausian splating")
+    assert built.search(page.typo) == SearchIndex(entries).search(page.typo)

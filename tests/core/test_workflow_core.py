@@ -1,9 +1,8 @@
-"""Sorting, statistics, related papers and undo over a real store."""
+"""Sorting, statistics, related papers and undo over a real store holding a saved papers page."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,11 +11,12 @@ from reader.core.history import History
 from reader.core.models import Entry, Paper, ReadingState
 from reader.core.search import SearchIndex, related
 from reader.core.store import Store
+from tests.realfiles import Page
 
 
 @pytest.fixture
-def seeded(store: Store, seed_page: Path) -> Store:
-    library.import_paths(store, [seed_page])
+def seeded(store: Store, page: Page) -> Store:
+    library.import_paths(store, [page.path])
     return store
 
 
@@ -24,13 +24,13 @@ def by_title(store: Store, start: str) -> Entry:
     return next(e for e in store.entries() if e.paper.title.startswith(start))
 
 
-def test_sort_by_title_and_status(seeded: Store) -> None:
+def test_sort_by_title_and_status(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
     titles = [e.paper.title for e in sorting.sort_entries(entries, "title")]
     firsts = [t.lstrip("[(\"'")[0].lower() for t in titles]
     assert firsts == sorted(firsts) and firsts[0] == "a"
     assert titles != [e.paper.title for e in entries]
-    target = by_title(seeded, "Swift4D")
+    target = by_title(seeded, page.target)
     seeded.set_state([target.id], status="reading")
     ordered = sorting.sort_entries(seeded.entries(), "status", reverse=True)
     assert ordered[0].id == target.id
@@ -50,7 +50,7 @@ def test_listing_key_orders_month_names() -> None:
     assert [e.id for e in ordered] == ["Feb 3", "Jul 10", "Dec 1"]
 
 
-def test_status_change_is_dated_and_counted(seeded: Store) -> None:
+def test_status_change_is_dated_and_counted(seeded: Store, page: Page) -> None:
     first, second = (e.id for e in seeded.entries()[:2])
     seeded.set_state([first, second], status="read")
     state = seeded.entry(first).state
@@ -58,9 +58,9 @@ def test_status_change_is_dated_and_counted(seeded: Store) -> None:
     seeded.set_state([first], starred=True)
     assert seeded.entry(first).state.status_at == state.status_at
     result = stats.compute(seeded.entries())
-    assert result.by_status == {"to-read": 98, "reading": 0, "read": 2}
+    assert result.by_status == {"to-read": page.count - 2, "reading": 0, "read": 2}
     assert sum(result.read_per_week) == 2 and result.read_per_week[-1] == 2
-    assert sum(result.added_per_week) == 100
+    assert sum(result.added_per_week) == page.count
     assert result.streak_days == 1
 
 
@@ -77,29 +77,29 @@ def test_sparkline_scales_to_the_largest_week() -> None:
     assert stats.sparkline([0, 0]) == "  "
 
 
-def test_related_papers_share_content(seeded: Store) -> None:
+def test_related_papers_share_content(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
     index = SearchIndex(entries)
-    moe = by_title(seeded, "SE-MoE")
+    moe = by_title(seeded, page.long_query_hit)
     hits = related.related(moe, index, limit=10)
     assert len(hits) == 10 and moe.id not in [h.id for h in hits]
     titles = {e.id: e.paper.title for e in entries}
-    assert any("Load Balancing" in titles[h.id] for h in hits[:3])
+    assert any(page.related_hit in titles[h.id] for h in hits[:3])
 
 
-def test_undo_puts_back_state_and_deleted_papers(seeded: Store) -> None:
+def test_undo_puts_back_state_and_deleted_papers(seeded: Store, page: Page) -> None:
     history = History()
     first, second = (e.id for e in seeded.entries()[:2])
     history.record_states("star", {first: seeded.entry(first).state})
     seeded.set_state([first], starred=True, note="keep me", tags=("a",))
     history.record_delete("delete two", seeded.delete([first, second]))
-    assert seeded.count() == 98
+    assert seeded.count() == page.count - 2
     undone = history.undo(seeded)
     assert undone is not None and undone.description == "delete two"
-    assert seeded.count() == 100
+    assert seeded.count() == page.count
     assert seeded.entry(first).state.note == "keep me"
     history.undo(seeded)
     assert seeded.entry(first).state == ReadingState()
     assert history.undo(seeded) is None
     reopened = Store(seeded.path)
-    assert reopened.count() == 100 and not reopened.entry(first).state.starred
+    assert reopened.count() == page.count and not reopened.entry(first).state.starred

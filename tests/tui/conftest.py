@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from reader.core import library
 from reader.core.store import Store
 from reader.tui import ReaderApp, make_app
+from tests.realfiles import Page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,8 +38,9 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 
 
 @pytest.fixture
-def seeded_store(store: Store, seed_page: Path) -> Store:
-    library.import_paths(store, [seed_page])
+def seeded_store(store: Store, page: Page) -> Store:
+    """A store holding a saved papers page: ours, and the real seed page when present (see ``page``)."""
+    library.import_paths(store, [page.path])
     return store
 
 

@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from reader.core.store import Store
 from reader.tui import ReaderApp
+from tests.realfiles import Page
 
 from .conftest import ready, type_text, wait_for
 
@@ -25,33 +26,37 @@ async def search(pilot, app: ReaderApp, text: str) -> None:
     await wait_for(pilot, lambda: len(app.paper_list.rows) < len(app.entries))
 
 
-async def test_typo_search_puts_the_paper_first(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
+async def test_typo_search_puts_the_paper_first(
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
+) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await search(pilot, app, "gausian splating")
-        assert app.paper_list.rows[0].paper.title.startswith("Swift4D")
-        assert app.detail.plain.startswith("Swift4D")
+        await search(pilot, app, page.typo)
+        assert app.paper_list.rows[0].paper.title.startswith(page.target)
+        assert app.detail.plain.startswith(page.target)
         await pilot.press("escape")
         assert app.paper_list.has_focus
         await pilot.press("escape")  # a second escape clears the search
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 100)
-        await search(pilot, app, "mixture of experts training system")
-        assert app.paper_list.rows[0].paper.title.startswith("SE-MoE")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count)
+        await search(pilot, app, page.long_query)
+        assert app.paper_list.rows[0].paper.title.startswith(page.long_query_hit)
 
 
-async def test_star_read_note_tags_are_on_disk(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
+async def test_star_read_note_tags_are_on_disk(
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
+) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await search(pilot, app, "swift4d")
+        await search(pilot, app, page.target_query)
         await pilot.press("escape")
         target = app.paper_list.current
-        assert target is not None and target.paper.title.startswith("Swift4D")
+        assert target is not None and target.paper.title.startswith(page.target)
         await pilot.press("s", "r")
         on_disk = Store(seeded_store.path).entry(target.id).state
         assert on_disk.starred and on_disk.read and on_disk.status == "read"
-        assert "1 starred" in status_text(app) and "99 unread" in status_text(app)
+        assert "1 starred" in status_text(app) and f"{page.count - 1} unread" in status_text(app)
 
         await pilot.press("n")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "NoteScreen")
@@ -73,7 +78,7 @@ async def test_star_read_note_tags_are_on_disk(seeded_store: Store, app_factory:
 
 
 async def test_filter_cycle_and_reopen_keeps_everything(
-    seeded_store: Store, app_factory: Callable[[Store], ReaderApp]
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
 ) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -84,7 +89,8 @@ async def test_filter_cycle_and_reopen_keeps_everything(
         second = app.paper_list.current
         assert second is not None
         await pilot.press("f")
-        await wait_for(pilot, lambda: "filter: unread" in status_text(app) and len(app.paper_list.rows) == 99)
+        unread = page.count - 1
+        await wait_for(pilot, lambda: "filter: unread" in status_text(app) and len(app.paper_list.rows) == unread)
         assert first.id not in app.shown_ids()
         await pilot.press("f")
         await wait_for(pilot, lambda: "filter: starred" in status_text(app))
@@ -101,29 +107,29 @@ async def test_filter_cycle_and_reopen_keeps_everything(
 
 
 async def test_export_writes_the_shown_papers(
-    seeded_store: Store, app_factory: Callable[[Store], ReaderApp], tmp_path: Path
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp], tmp_path: Path
 ) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await search(pilot, app, "swift4d")
+        await search(pilot, app, page.target_query)
         await pilot.press("escape", "s")
         other_window = Store(seeded_store.path)
         other_window.set_state([app.paper_list.rows[0].id], note="compare with 4DGS")
         await wait_for(pilot, lambda: "compare with 4DGS" in app.detail.plain, tries=400)  # the app noticed
         await pilot.press("escape", "escape")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 100)
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count)
         await pilot.press("f", "f")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
         await pilot.press("e")
         target = tmp_path / "reader-notes.md"
         await wait_for(pilot, lambda: target.exists())
         text = target.read_text()
-        assert text.count("\n## ") == 1 and "Swift4D" in text and "compare with 4DGS" in text
+        assert text.count("\n## ") == 1 and page.target in text and "compare with 4DGS" in text
         await wait_for(pilot, lambda: any(str(target) in n.message for n in app._notifications))
 
 
-async def test_undo_and_delete(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
+async def test_undo_and_delete(seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -138,13 +144,13 @@ async def test_undo_and_delete(seeded_store: Store, app_factory: Callable[[Store
         await pilot.press("d")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("y")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 99)
-        assert Store(seeded_store.path).count() == 99
-        assert "99 unread" in status_text(app)
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count - 1)
+        assert Store(seeded_store.path).count() == page.count - 1
+        assert f"{page.count - 1} unread" in status_text(app)
         await pilot.press("u")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 100)
-        assert Store(seeded_store.path).count() == 100
-        assert "100 unread" in status_text(app)
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count)
+        assert Store(seeded_store.path).count() == page.count
+        assert f"{page.count} unread" in status_text(app)
 
 
 async def test_bulk_select_marks_all_selected(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
@@ -160,7 +166,9 @@ async def test_bulk_select_marks_all_selected(seeded_store: Store, app_factory: 
         assert not on_disk.entry(app.shown_ids()[3]).state.read
 
 
-async def test_related_and_stats_screens(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
+async def test_related_and_stats_screens(
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
+) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -173,7 +181,7 @@ async def test_related_and_stats_screens(seeded_store: Store, app_factory: Calla
         await pilot.press("r", "S")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "StatsScreen")
         body = str(app.screen.query_one("#stats-body").content)
-        assert "read: 1" in body and "papers: 100" in body
+        assert "read: 1" in body and f"papers: {page.count}" in body
         await pilot.press("escape", "question_mark")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         keys = str(app.screen.query_one("#help-keys").content.columns[1]._cells)

@@ -23,10 +23,9 @@ from reader.core.store import Store
 from reader.tui import ReaderApp, demo_store, make_app, run_app, run_demo
 from reader.tui.screens.note import NoteScreen
 from reader.tui.widgets.paper_list import PaperList
+from tests.realfiles import Page
 
 from .conftest import FIXTURES, ready, type_text, wait_for
-
-SWIFT4D_CODE = "https://github.com/WuJH2001/swift4d"
 
 
 def status_text(app: ReaderApp) -> str:
@@ -37,18 +36,19 @@ def notices(app: ReaderApp) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
-async def go_to_swift4d(pilot, app: ReaderApp) -> Entry:  # type: ignore[no-untyped-def]
+async def go_to_target(pilot, app: ReaderApp, page: Page) -> Entry:  # type: ignore[no-untyped-def]
+    """Search for the page's target paper and leave the cursor on it."""
     await pilot.press("slash")
-    await type_text(pilot, "swift4d")
+    await type_text(pilot, page.target_query)
 
     def found() -> bool:
         rows = app.paper_list.rows
-        return app.query_text == "swift4d" and bool(rows) and rows[0].paper.title.startswith("Swift4D")
+        return app.query_text == page.target_query and bool(rows) and rows[0].paper.title.startswith(page.target)
 
     await wait_for(pilot, found)
     await pilot.press("escape")
     current = app.paper_list.current
-    assert current is not None and current.paper.title.startswith("Swift4D")
+    assert current is not None and current.paper.title.startswith(page.target)
     return current
 
 
@@ -131,12 +131,12 @@ async def test_the_list_builds_only_the_rows_on_screen() -> None:
 
 
 async def test_note_editor_marks_unsaved_and_ctrl_s_saves_and_search_finds_the_note(
-    seeded_store: Store, app_factory: Callable[[Store], ReaderApp]
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
 ) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        target = await go_to_swift4d(pilot, app)
+        target = await go_to_target(pilot, app, page)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteScreen))
         editor = app.screen
@@ -154,10 +154,10 @@ async def test_note_editor_marks_unsaved_and_ctrl_s_saves_and_search_finds_the_n
         assert "zebrafish" in app.detail.plain
 
         await pilot.press("escape")  # clear the search: all papers
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 100)
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count)
         await pilot.press("slash")
         await type_text(pilot, "zebrafsh")  # a word only in the note, with a typo
-        await wait_for(pilot, lambda: app.query_text == "zebrafsh" and len(app.paper_list.rows) < 100)
+        await wait_for(pilot, lambda: app.query_text == "zebrafsh" and len(app.paper_list.rows) < page.count)
         assert app.paper_list.rows[0].id == target.id
 
 
@@ -189,21 +189,24 @@ async def test_a_refused_note_save_shows_the_error_and_does_not_trap_the_editor(
 # -- search and filter together ------------------------------------------------------
 
 
-async def test_search_and_filter_combine(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
+async def test_search_and_filter_combine(
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
+) -> None:
     app = app_factory(seeded_store)
+    word = page.shared_word
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        target = await go_to_swift4d(pilot, app)
+        target = await go_to_target(pilot, app, page)
         await pilot.press("s", "escape")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 100)
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count)
         await pilot.press("slash")
-        await type_text(pilot, "conquer")
-        await wait_for(pilot, lambda: app.query_text == "conquer" and 1 < len(app.paper_list.rows) < 100)
+        await type_text(pilot, word)
+        await wait_for(pilot, lambda: app.query_text == word and 1 < len(app.paper_list.rows) < page.count)
         searched = len(app.paper_list.rows)
         assert target.id in app.shown_ids()
         await pilot.press("escape", "f", "f")
         await wait_for(pilot, lambda: "filter: starred" in status_text(app) and app.shown_ids() == [target.id])
-        assert "search: conquer" in status_text(app)
+        assert f"search: {word}" in status_text(app)
         await pilot.press("f")
         await wait_for(pilot, lambda: "filter: all" in status_text(app) and len(app.paper_list.rows) == searched)
 
@@ -212,7 +215,7 @@ async def test_search_and_filter_combine(seeded_store: Store, app_factory: Calla
 
 
 async def test_changes_from_another_process_reload_and_keep_the_cursor(
-    seeded_store: Store, app_factory: Callable[[Store], ReaderApp]
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
 ) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -224,14 +227,15 @@ async def test_changes_from_another_process_reload_and_keep_the_cursor(
         library.import_paths(other, [FIXTURES / "hostile_page.txt"])
         other.set_state([here.id], starred=True, tags=("from-elsewhere",))
         other.close()
-        await wait_for(pilot, lambda: len(app.entries) == 102, tries=400)
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 102 and "from-elsewhere" in app.detail.plain)
+        grown = page.count + 2  # the two papers of the hostile page
+        await wait_for(pilot, lambda: len(app.entries) == grown, tries=400)
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == grown and "from-elsewhere" in app.detail.plain)
         current = app.paper_list.current
         assert current is not None and current.id == here.id and current.state.starred
         assert "1 starred" in status_text(app)
         await pilot.press("slash")
         await type_text(pilot, "sparse")
-        await wait_for(pilot, lambda: app.query_text == "sparse" and len(app.paper_list.rows) < 102)
+        await wait_for(pilot, lambda: app.query_text == "sparse" and len(app.paper_list.rows) < grown)
         assert app.paper_list.rows[0].paper.title == "A Quiet Paper About Sparse Retrieval"  # the index was rebuilt
 
 
@@ -249,6 +253,7 @@ def fresh_webbrowser(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_open_hands_the_link_to_the_browser(
     seeded_store: Store,
+    page: Page,
     app_factory: Callable[[Store], ReaderApp],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -262,14 +267,15 @@ async def test_open_hands_the_link_to_the_browser(
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await go_to_swift4d(pilot, app)
+        await go_to_target(pilot, app, page)
         await pilot.press("o")
-        await wait_for(pilot, lambda: any(f"Opening {SWIFT4D_CODE}" in n for n in notices(app)), tries=400)
-    assert received.read_text() == SWIFT4D_CODE
+        await wait_for(pilot, lambda: any(f"Opening {page.target_code}" in n for n in notices(app)), tries=400)
+    assert received.read_text() == page.target_code
 
 
 async def test_open_without_a_working_browser_shows_the_link(
     seeded_store: Store,
+    page: Page,
     app_factory: Callable[[Store], ReaderApp],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -279,10 +285,10 @@ async def test_open_without_a_working_browser_shows_the_link(
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await go_to_swift4d(pilot, app)
+        await go_to_target(pilot, app, page)
         await pilot.press("o")
-        await wait_for(pilot, lambda: any(SWIFT4D_CODE in n for n in notices(app)), tries=400)
-        assert any(f"The link: {SWIFT4D_CODE}" in n for n in notices(app))
+        await wait_for(pilot, lambda: any(page.target_code in n for n in notices(app)), tries=400)
+        assert any(f"The link: {page.target_code}" in n for n in notices(app))
         assert app.is_running
 
 
@@ -307,14 +313,14 @@ def test_dumb_terminal_is_refused_with_one_line(store_path: Path, monkeypatch: p
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1 and "TERM=dumb" in done.stderr
 
 
-async def test_no_color_is_honoured(seeded_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_no_color_is_honoured(seeded_store: Store, page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = ReaderApp(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         assert app.no_color  # Textual turns every colour to grey
         cursor_row = app.paper_list.render_line(0)
-        assert cursor_row.text.startswith(" ·   AlignHuman")
+        assert cursor_row.text.startswith(f" ·   {page.first}")
         assert all(seg.style is not None and seg.style.reverse for seg in cursor_row if seg.text.strip())
 
 

@@ -8,6 +8,7 @@ from textual.command import CommandList
 
 from reader.core.store import Store
 from reader.tui import ReaderApp
+from tests.realfiles import Page
 
 from .conftest import ready, type_text, wait_for
 
@@ -28,17 +29,19 @@ def _first_option(app: ReaderApp) -> str:
     return str(options.first().get_option_at_index(0).prompt)
 
 
-async def test_open_paper_by_title_and_filter(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
+async def test_open_paper_by_title_and_filter(
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
+) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await run_from_palette(pilot, app, "leandojo", "Open paper: LeanDojo")
+        await run_from_palette(pilot, app, page.target_query, f"Open paper: {page.target}")
         assert app.paper_list.current is not None
-        assert app.paper_list.current.paper.title.startswith("LeanDojo")
+        assert app.paper_list.current.paper.title.startswith(page.target)
         await pilot.press("s")
         await run_from_palette(pilot, app, "filter starred", "Filter: starred")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
-        assert app.paper_list.rows[0].paper.title.startswith("LeanDojo")
+        assert app.paper_list.rows[0].paper.title.startswith(page.target)
 
 
 async def test_actions_run_from_the_palette(seeded_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:

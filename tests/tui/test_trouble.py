@@ -15,6 +15,7 @@ import pytest
 from reader.core import library
 from reader.core.store import Store
 from reader.tui import ReaderApp
+from tests.realfiles import Page
 
 from .conftest import FIXTURES, ready, type_text, wait_for
 
@@ -55,44 +56,41 @@ async def test_markup_in_titles_and_abstracts_shows_verbatim(
         assert "[@click=app.quit]y[/]" in shot.replace("&#160;", " ")
 
 
-async def test_erdos_citation_from_the_seed_shows_verbatim(
-    seeded_store: Store, app_factory: Callable[[Store], ReaderApp]
+async def test_a_bracketed_citation_from_the_page_shows_verbatim(
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp]
 ) -> None:
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("slash")
-        await type_text(pilot, "erdos")
+        await type_text(pilot, page.citation_word)
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: "[Erdos, 1945]" in app.detail.plain)
+        await wait_for(pilot, lambda: page.citation in app.detail.plain)
 
 
-SWIFT4D_CODE = "https://github.com/WuJH2001/swift4d"
-
-
-async def copy_swift4d_link(pilot, app: ReaderApp, query: str) -> str:
-    """Search, press c on the first hit (Swift4D), and return the title of the notice naming its link."""
+async def copy_target_link(pilot, app: ReaderApp, page: Page, query: str) -> str:
+    """Search, press c on the first hit (the page's target), and return the title of the notice naming its link."""
     await ready(pilot)
     await pilot.press("slash")
     await type_text(pilot, query)
-    await wait_for(pilot, lambda: app.paper_list.rows[0].paper.title.startswith("Swift4D"))
+    await wait_for(pilot, lambda: app.paper_list.rows[0].paper.title.startswith(page.target))
     await pilot.press("escape", "c")
-    await wait_for(pilot, lambda: any(SWIFT4D_CODE in n.message for n in app._notifications), tries=400)
-    return next(n.title for n in app._notifications if SWIFT4D_CODE in n.message)
+    await wait_for(pilot, lambda: any(page.target_code in n.message for n in app._notifications), tries=400)
+    return next(n.title for n in app._notifications if page.target_code in n.message)
 
 
 async def test_copy_without_a_clipboard_falls_back_to_osc52(
-    seeded_store: Store, app_factory: Callable[[Store], ReaderApp], monkeypatch: pytest.MonkeyPatch
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     reset_pyperclip()
     app = app_factory(seeded_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        title = await copy_swift4d_link(pilot, app, "swift4d")
+        title = await copy_target_link(pilot, app, page, page.target_query)
         assert title == "Copied to the terminal clipboard"
-        assert app.clipboard == SWIFT4D_CODE  # what OSC 52 sent
+        assert app.clipboard == page.target_code  # what OSC 52 sent
         assert app.is_running
 
 
@@ -119,18 +117,18 @@ def xvfb() -> Iterator[str]:
 
 
 async def test_copy_into_a_real_x_clipboard(
-    seeded_store: Store, app_factory: Callable[[Store], ReaderApp], monkeypatch: pytest.MonkeyPatch
+    seeded_store: Store, page: Page, app_factory: Callable[[Store], ReaderApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with xvfb() as display:
         monkeypatch.setenv("DISPLAY", display)
         reset_pyperclip()
         app = app_factory(seeded_store)
         async with app.run_test(size=(120, 40)) as pilot:
-            title = await copy_swift4d_link(pilot, app, "gausian splating")
+            title = await copy_target_link(pilot, app, page, page.typo)
             assert title == "Copied to the system clipboard"
         pasted = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True,
                                 env={**os.environ, "DISPLAY": display}, timeout=10)
-        assert pasted.stdout == SWIFT4D_CODE
+        assert pasted.stdout == page.target_code
     reset_pyperclip()
 
 
@@ -153,7 +151,7 @@ async def test_small_and_large_terminals(
 
 
 async def test_a_read_only_store_reports_and_keeps_running(
-    tmp_path: Path, seed_page: Path, app_factory: Callable[[Store], ReaderApp]
+    tmp_path: Path, page: Page, app_factory: Callable[[Store], ReaderApp]
 ) -> None:
     if os.geteuid() != 0:
         pytest.skip("remounting a file system read-only needs root")
@@ -163,7 +161,7 @@ async def test_a_read_only_store_reports_and_keeps_running(
         pytest.skip("cannot mount a tmpfs here")
     try:
         store = Store(folder / "library.json")
-        library.import_paths(store, [seed_page])
+        library.import_paths(store, [page.path])
         store.close()
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         before = (folder / "library.json").read_bytes()
