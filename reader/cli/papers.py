@@ -32,7 +32,9 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
-    rows = Session.open(store).rows("", chosen_filter(args), args.sort or "added", reverse=args.reverse).entries
+    chosen = chosen_filter(args)
+    only = store.ids_where(chosen.accepts_state) if chosen.needs_a_state else None
+    rows = Session.open(store, only=only).rows("", chosen, args.sort or "added", reverse=args.reverse).entries
     assert rows is not None  # a query without words needs no index
     if args.json:
         print_json([entry.to_record() for entry in rows])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reader.core.models import Entry
+from reader.core.models import Entry, ReadingState
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +18,9 @@ class Filter:
     tag: str | None = None
 
     def accepts(self, entry: Entry) -> bool:
-        state = entry.state
+        return self.accepts_state(entry.state)
+
+    def accepts_state(self, state: ReadingState) -> bool:
         if self.unread and state.read:
             return False
         if self.read and not state.read:
@@ -26,6 +28,11 @@ class Filter:
         if self.starred and not state.starred:
             return False
         return not (self.tag is not None and self.tag.casefold() not in {t.casefold() for t in state.tags})
+
+    @property
+    def needs_a_state(self) -> bool:
+        """Whether only papers the user did something with can pass (so the state file alone finds them)."""
+        return self.read or self.starred or self.tag is not None
 
     @property
     def is_all(self) -> bool:

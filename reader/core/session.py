@@ -90,12 +90,17 @@ class Session:
         self._journal: dict[str, Entry | None] = {}  # changes since the newest read began
 
     @classmethod
-    def open(cls, store: Store, *, index: bool = False) -> Session:
-        """A session with the whole store read (and its index, if asked): for a command."""
+    def open(cls, store: Store, *, index: bool = False, only: Sequence[str] | None = None) -> Session:
+        """A session with the store read (and its index, if asked): for a command.
+
+        ``only`` holds it to those papers: a command that lists the starred
+        papers of 100k need not read the other 99,980.
+        """
         session = cls(store)
         generation = session.begin_read()
         library = Library()
-        library.add(store.entries())  # one batch: one pause of the garbage collector, not fifty
+        # One batch: one pause of the garbage collector, not fifty.
+        library.add(store.entries() if only is None else store.entries_of(only))
         session.take(generation, library)
         if index:
             session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))

@@ -73,3 +73,25 @@ def test_delete_asks_unless_told(db: Path, page: Page) -> None:
     assert done.returncode == 0 and done.stdout.startswith("deleted 1 paper")
     assert target not in [r["id"] for r in records(db, "list")]
     assert len(records(db, "list")) == page.count - 1
+
+
+def test_lists_by_state_hold_exactly_the_papers_in_that_state(db: Path) -> None:
+    everything = records(db, "list")
+    ids = [r["id"] for r in everything]
+    run(db, "mark", ids[7], ids[2], ids[30], "--star")
+    run(db, "mark", ids[2], ids[11], "--read")
+    run(db, "tag", ids[30], "Later")
+    run(db, "tag", ids[11], "later")
+    everything = {r["id"]: r for r in records(db, "list")}
+
+    def expected(keep: object, key: str = "added_at") -> list[str]:
+        return [pid for pid in ids if keep(everything[pid])]  # type: ignore[operator]
+
+    assert [r["id"] for r in records(db, "list", "--starred")] == expected(lambda r: r["starred"])
+    assert [r["id"] for r in records(db, "list", "--read")] == expected(lambda r: r["read"])
+    assert [r["id"] for r in records(db, "list", "--tag", "LATER")] == [ids[11], ids[30]]
+    by_title = [r["id"] for r in records(db, "list", "--starred", "--sort", "title", "--reverse")]
+    titles = [everything[pid]["title"].casefold() for pid in by_title]
+    assert sorted(by_title) == sorted(expected(lambda r: r["starred"])) and titles == sorted(titles, reverse=True)
+    unread = [r["id"] for r in records(db, "list", "--unread")]
+    assert unread == expected(lambda r: not r["read"]) and len(unread) == len(ids) - 2

@@ -144,3 +144,40 @@ def test_the_store_records_its_schema(tmp_path: Path) -> None:
     assert orjson.loads((tmp_path / "library.state.json").read_bytes())["_meta"] == {
         "schema": {"version": SCHEMA_VERSION, "kind": "state"}
     }
+
+
+def test_a_batch_of_tinydb_changes_lands_as_one_write_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.state.json"
+    db = _KeyedTinyDB(path, storage=storage.AtomicJSONStorage)
+    table = db.table("state", cache_size=0)
+    assert isinstance(table, _KeyedTable)
+    backing = db.storage
+    assert isinstance(backing, storage.AtomicJSONStorage)
+    writes: list[object] = []
+    real = storage.write_atomically
+    monkeypatch.setattr(storage, "write_atomically", lambda *args: (writes.append(args[0]), real(*args)))
+    with backing.batch(lambda data: {**data, "_meta": {"schema": {"stamped": True}}}):
+        table.put("a", {"note": "one"})
+        table.put("b", {"note": "two"})
+        table.drop(["a"])
+        assert not path.exists()  # nothing on disk until the batch ends
+    assert writes == [path]
+    assert orjson.loads(path.read_bytes()) == {"state": {"b": {"note": "two"}}, "_meta": {"schema": {"stamped": True}}}
+    with pytest.raises(RuntimeError), backing.batch(lambda data: data):
+        table.put("c", {"note": "never"})
+        raise RuntimeError("stopped half way")
+    assert writes == [path]
+    assert table.record("c") is None and table.record("b") == {"note": "two"}
+
+
+def test_papers_found_by_their_state_come_in_store_order(tmp_path: Path) -> None:
+    store = Store(tmp_path / "library.json")
+    library.import_parsed(store, papers("First made-up paper", "Second made-up paper", "Third made-up paper"))
+    ids = [entry.id for entry in store.entries()]
+    store.set_state([ids[2], ids[0]], starred=True)
+    store.set_state([ids[1]], status="read")
+    assert store.ids_where(lambda state: state.starred) == [ids[0], ids[2]]
+    assert store.ids_where(lambda state: state.read) == [ids[1]]
+    assert [e.id for e in store.entries_of(store.ids_where(lambda state: state.starred))] == [ids[0], ids[2]]

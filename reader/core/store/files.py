@@ -15,13 +15,15 @@ and forgets the cache: TinyDB mutates the cached dict before it calls
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 import stat
 import tempfile
 import weakref
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -121,17 +123,21 @@ class Places:
         return True
 
     def to_json(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "keys": list(self.keys),
-                "offsets": self.offsets.tolist(), "lengths": self.lengths.tolist()}
+        """The places as JSON: the keys as one text, the numbers as the arrays' bytes (quick to read back)."""
+        return {"start": self.start, "end": self.end, "keys": "\n".join(self.keys),
+                "offsets": base64.b64encode(self.offsets.tobytes()).decode(),
+                "lengths": base64.b64encode(self.lengths.tobytes()).decode()}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Places:
+        """Places read back; ValueError (or another lookup error) for anything that does not fit."""
         places = cls(int(data["start"]))
         places.end = int(data["end"])
-        places.offsets = array("q", data["offsets"])
-        places.lengths = array("q", data["lengths"])
-        places.keys = dict(zip(data["keys"], range(len(data["keys"])), strict=False))
-        if not (len(places.keys) == len(places.offsets) == len(places.lengths) == len(data["keys"])):
+        places.offsets = array("q", base64.b64decode(data["offsets"], validate=True))
+        places.lengths = array("q", base64.b64decode(data["lengths"], validate=True))
+        keys = data["keys"].split("\n") if data["keys"] else []
+        places.keys = dict(zip(keys, range(len(keys)), strict=True))
+        if not len(places.keys) == len(places.offsets) == len(places.lengths) == len(keys):
             raise ValueError("places of unequal lengths")
         return places
 
@@ -420,10 +426,14 @@ class AtomicJSONStorage(Storage):
         self.places = places  # where the stored tables' record places are kept between opens
         self._cache: Tables | None = None
         self._signature: tuple[int, int, int, int] | None = None
+        self._held = False  # inside ``batch``
+        self._pending: Tables | None = None
 
     # A stored table is a read-only Mapping, not the dict TinyDB's Table API
     # would mutate: only ``Store`` reads and writes these files.
     def read(self) -> Tables | None:  # type: ignore[override]
+        if self._pending is not None:
+            return self._pending  # a batch's writes so far
         try:
             stat_result = self.path.stat()
         except FileNotFoundError:
@@ -460,7 +470,7 @@ class AtomicJSONStorage(Storage):
             if saved["signature"] != list(_signature(stat_result)):
                 return None
             return {name: Places.from_json(value) for name, value in saved["tables"].items()}
-        except (OSError, orjson.JSONDecodeError, LookupError, TypeError, ValueError, OverflowError):
+        except (OSError, orjson.JSONDecodeError, LookupError, TypeError, ValueError, OverflowError, binascii.Error):
             return None  # missing, stale or damaged: the tables are scanned instead
 
     def _save_places(self, places: dict[str, Places], signature: tuple[int, int, int, int]) -> None:
@@ -471,7 +481,32 @@ class AtomicJSONStorage(Storage):
         with contextlib.suppress(OSError):  # without it the next open scans: slower, never wrong
             write_atomically(self.places, orjson.dumps({"signature": signature, "tables": tables}))
 
+    @contextlib.contextmanager
+    def batch(self, finish: Callable[[Tables], Tables]) -> Iterator[None]:
+        """Writes made inside (by TinyDB's table methods) are held, and land as one atomic write at the end.
+
+        ``finish`` shapes the tables before that write (the schema stamp). If
+        anything inside raises, nothing is written and the cache is dropped.
+        """
+        self._held, self._pending = True, None
+        try:
+            yield
+            pending = self._held_tables()
+        except BaseException:
+            self.forget()
+            raise
+        finally:
+            self._held, self._pending = False, None
+        if pending is not None:
+            self.write(finish(pending))
+
+    def _held_tables(self) -> Tables | None:
+        return self._pending
+
     def write(self, data: Tables) -> None:  # type: ignore[override]
+        if self._held:  # inside ``batch``: kept until it ends
+            self._pending = data
+            return
         try:
             if self.path.exists() and not os.access(self.path, os.W_OK):
                 raise PermissionError(13, "the store file is read-only")

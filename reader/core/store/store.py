@@ -38,7 +38,7 @@ from typing import Any
 
 import filelock
 from tinydb import TinyDB
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from reader.core.errors import NotFoundError, StoreError
 from reader.core.heap import gc_paused
@@ -63,9 +63,26 @@ LOCK_TIMEOUT = 15.0
 
 
 class _KeyedTable(Table):
-    """A table whose documents are keyed by the paper id instead of a counter."""
+    """A TinyDB table whose documents are keyed by the paper id instead of a counter.
+
+    TinyDB types document ids as ints; these few methods say "str" once.
+    """
 
     document_id_class = str  # type: ignore[assignment]
+
+    def record(self, key: str) -> Document | None:
+        found = self.get(doc_id=key)  # type: ignore[call-overload]
+        assert found is None or isinstance(found, Document)
+        return found
+
+    def has(self, key: str) -> bool:
+        return self.contains(doc_id=key)  # type: ignore[arg-type]
+
+    def put(self, key: str, record: Mapping[str, Any]) -> None:
+        self.upsert(Document(record, doc_id=key))  # type: ignore[arg-type]
+
+    def drop(self, keys: Iterable[str]) -> None:
+        self.remove(doc_ids=list(keys))  # type: ignore[arg-type]
 
 
 class _KeyedTinyDB(TinyDB):
@@ -122,12 +139,21 @@ class Store:
             self.path, storage=AtomicJSONStorage, hint=self.hint, stored=(PAPERS, ABSTRACTS), places=self.layout.places
         )
         self._state_db = _KeyedTinyDB(self.layout.state, storage=AtomicJSONStorage, hint=self.hint)
+        # Tables without TinyDB's query cache: another process may change the files at any time.
+        self._paper_table = self._table_of(self._papers_db, PAPERS)
+        self._state_table = self._table_of(self._state_db, STATE)
         self._lock = filelock.FileLock(self.layout.lock, timeout=LOCK_TIMEOUT)
         self._thread_lock = threading.RLock()
         self.read_only: str | None = None
         if not os.access(self.path.parent, os.W_OK):
             self.read_only = f"the folder {self.path.parent} cannot be written"
         self._open()
+
+    @staticmethod
+    def _table_of(db: TinyDB, name: str) -> _KeyedTable:
+        table = db.table(name, cache_size=0)
+        assert isinstance(table, _KeyedTable)
+        return table
 
     # -- locking, schema and migration ---------------------------------------
 
@@ -265,11 +291,27 @@ class Store:
 
     def entry(self, paper_id: str) -> Entry:
         with self._thread_lock:
-            record = self._papers_raw().get(paper_id)
+            record = self._paper_table.record(paper_id)
             if record is None:
                 raise NotFoundError(f"no paper with id {paper_id!r}")
-            state = ReadingState.from_dict(self._states_raw().get(paper_id, {}))
+            state = ReadingState.from_dict(self._state_table.record(paper_id) or {})
             return Entry(Paper.from_dict(paper_id, record, _abstract(self._abstracts_raw(), paper_id)), state)
+
+    def ids_where(self, test: Callable[[ReadingState], bool]) -> list[str]:
+        """The ids of the papers whose reading state passes ``test``, in store order.
+
+        Only papers the user did something with have a state: a test that an
+        untouched paper passes (``is unread``) has to look at every paper instead.
+        """
+        with self._thread_lock:
+            found = self._state_table.search(lambda record: test(ReadingState.from_dict(record)))
+            papers = self._papers_raw()
+            wanted = {str(doc.doc_id) for doc in found}
+            return [pid for pid in papers if pid in wanted]
+
+    def entries_of(self, paper_ids: Sequence[str]) -> list[Entry]:
+        """The entries of these papers (each read on its own: for a few of a large store)."""
+        return [self.entry(pid) for pid in paper_ids]
 
     def resolve(self, token: str) -> str:
         """An id from a full id or an unambiguous prefix of one."""
@@ -310,24 +352,19 @@ class Store:
         ``StoreError`` and neither the file nor what this store reads changed.
         """
         with self.locked():
-            papers = self._papers_raw()
-            missing = [pid for pid in paper_ids if pid not in papers]
+            missing = [pid for pid in paper_ids if not self._paper_table.has(pid)]
             if missing:
                 raise NotFoundError(f"no paper with id {missing[0]!r}")
             # Re-read from disk: an identical (inode, size, mtime) after another
             # process's write is rare but would make us apply the change to a stale copy.
             self._states.forget()
-            states = self._states_raw()
             stamp = now_iso()
             new_states = {
-                pid: _stamp(ReadingState.from_dict(states.get(pid, {})), change, stamp) for pid in paper_ids
+                pid: _stamp(ReadingState.from_dict(self._state_table.record(pid) or {}), change, stamp)
+                for pid in paper_ids
             }
-            self._write_states({pid: state.to_dict() for pid, state in new_states.items()})
-            abstracts = self._abstracts_raw()
-            return [
-                Entry(Paper.from_dict(pid, papers[pid], _abstract(abstracts, pid)), state)
-                for pid, state in new_states.items()
-            ]
+            self._put_states({pid: state.to_dict() for pid, state in new_states.items()})
+            return [self.entry(pid) for pid in new_states]
 
     def set_state(self, paper_ids: Sequence[str], **changes: Any) -> list[Entry]:
         """Set fields of the reading state of each paper (``status``, ``starred``, ``note``, ``tags``)."""
@@ -336,23 +373,22 @@ class Store:
     def restore_states(self, states: dict[str, ReadingState]) -> None:
         """Write back earlier states as they were (undo), in one atomic write."""
         with self.locked():
-            papers = self._papers_raw()
             self._states.forget()
-            present = {pid: clean_state(state).to_dict() for pid, state in states.items() if pid in papers}
+            present = {
+                pid: clean_state(state).to_dict()
+                for pid, state in states.items()
+                if self._paper_table.has(pid)
+            }
             if present:
-                self._write_states(present)
+                self._put_states(present)
 
-    def _write_states(self, documents: dict[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
-        """One atomic write of the state file: the updated table and the schema stamp land together.
-
-        The cached tables are copied, not mutated, so a failed write leaves
-        this store reading exactly what is on disk.
-        """
-        data = self._states.read() or {}
-        gone = set(removed)
-        table = {pid: rec for pid, rec in data.get(STATE, {}).items() if pid not in gone}
-        table.update(documents)
-        self._states.write(stamped({**data, STATE: table}, STATE))
+    def _put_states(self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
+        """Upsert and remove state records through TinyDB's table, landing as one atomic write with the stamp."""
+        with self._states.batch(lambda data: stamped(data, STATE)):
+            for pid, record in records.items():
+                self._state_table.put(pid, record)
+            if removed:
+                self._state_table.drop(removed)
 
     # -- papers -------------------------------------------------------------
 
@@ -407,7 +443,7 @@ class Store:
             self.write_papers({}, removed=paper_ids)
             with_state = [pid for pid in paper_ids if pid in states]
             if with_state:
-                self._write_states({}, removed=with_state)
+                self._put_states({}, removed=with_state)
             return removed
 
     def restore_papers(self, removed: Sequence[RemovedPaper]) -> None:
@@ -417,7 +453,7 @@ class Store:
             self.write_papers({item.id: item.record for item in removed})
             states = {item.id: item.state for item in removed if item.state is not None}
             if states:
-                self._write_states(states)
+                self._put_states(states)
 
     # -- backups ------------------------------------------------------------
 
