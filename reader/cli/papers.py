@@ -46,7 +46,7 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
 def cmd_search(store: Store, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    found = Session.open(store, index=True).rows(args.query)
+    found = Session.open(store, index=True).rows(args.query, limit=args.limit)
     for problem in found.errors:
         print(f"warning: {problem}", file=sys.stderr)
     assert found.entries is not None  # the session was opened with its index

@@ -12,7 +12,7 @@ replayed onto that read's result, which is older than they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, not_
 
@@ -76,6 +76,34 @@ class Rows:
     scores: list[float] | None = None  # for a ranked query, one per entry
     terms: frozenset[str] = frozenset()  # the vocabulary words matched, for highlighting
     errors: tuple[str, ...] = ()
+    more: bool = False  # a limit cut the ranked papers short
+
+
+class _StoreEntries(Mapping[str, Entry]):
+    """A store's entries, each read and built when first asked for (a command showing 20 of 100k builds 20)."""
+
+    def __init__(self, store: Store, ids: list[str]) -> None:
+        self._store = store
+        self._ids = ids
+        self._known = set(ids)
+        self._built: dict[str, Entry] = {}
+
+    def __getitem__(self, paper_id: str) -> Entry:
+        entry = self._built.get(paper_id)
+        if entry is None:
+            if paper_id not in self._known:
+                raise KeyError(paper_id)
+            entry = self._built[paper_id] = self._store.entry(paper_id)
+        return entry
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 class Session:
@@ -88,15 +116,25 @@ class Session:
         self.history = History()
         self.generation = 0  # the newest read; an older one's result counts no more
         self._journal: dict[str, Entry | None] = {}  # changes since the newest read began
+        self._read: _StoreEntries | None = None  # a command's entries read on demand
 
     @classmethod
     def open(cls, store: Store, *, index: bool = False, only: Sequence[str] | None = None) -> Session:
         """A session with the store read (and its index, if asked): for a command.
 
         ``only`` holds it to those papers: a command that lists the starred
-        papers of 100k need not read the other 99,980.
+        papers of 100k need not read the other 99,980. With ``index`` and a
+        cached index that fits, no paper is read until a view asks for it.
         """
         session = cls(store)
+        if index and only is None:
+            ids = store.ids()
+            edited = store.entries_of(store.ids_where(lambda state: bool(state.note.strip() or state.tags)))
+            cached = SearchIndex.cached(ids, edited, store.path)
+            if cached is not None:
+                session.index = cached
+                session._read = _StoreEntries(store, ids)
+                return session
         generation = session.begin_read()
         library = Library()
         # One batch: one pause of the garbage collector, not fifty.
@@ -107,8 +145,9 @@ class Session:
         return session
 
     @property
-    def entries(self) -> dict[str, Entry]:
-        return self.library.entries
+    def entries(self) -> Mapping[str, Entry]:
+        """The papers by id: held in memory, or (for a command) built as a view asks for them."""
+        return self._read if self._read is not None else self.library.entries
 
     # -- reading the store -----------------------------------------------------------
 
@@ -145,14 +184,18 @@ class Session:
 
     # -- what a view shows -------------------------------------------------------------
 
-    def rows(self, text: str = "", chosen: Filter = ALL, sort: str = "added", *, reverse: bool = False) -> Rows:
+    def rows(
+        self, text: str = "", chosen: Filter = ALL, sort: str = "added", *, reverse: bool = False,
+        limit: int | None = None,
+    ) -> Rows:
         """The papers for a query, a filter and an order; ranked by the query's words when it has some.
 
         Reads only what is in memory (entries and index as they are now), so
-        a worker can call it while the UI thread makes changes.
+        a worker can call it while the UI thread makes changes. ``limit``
+        stops a ranked query after that many papers (``more`` says if it cut).
         """
         parsed = query.parse(text)
-        entries, index = self.library.entries, self.index
+        entries, index = self.entries, self.index
         errors = tuple(parsed.errors)
         if parsed.words and index is None:
             return Rows(None, errors=errors)
@@ -160,17 +203,20 @@ class Session:
         if parsed.words:
             assert index is not None
             positions, found = index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE)
-            ranked = [
-                (entries[pid], score)
-                for pid, score in zip(index.ids_at(positions), found.tolist(), strict=True)
-                if pid in entries
-            ]
-            kept = [(e, s) for e, s in ranked if chosen.accepts(e) and parsed.accepts(e)]
-            shown = [e for e, _ in kept]
+            kept: list[tuple[Entry, float]] = []
+            more = False
+            for pid, score in zip(index.ids_at(positions), found.tolist(), strict=True):
+                if pid not in entries:
+                    continue
+                entry = entries[pid]
+                if chosen.accepts(entry) and parsed.accepts(entry):
+                    if limit is not None and len(kept) == limit:
+                        more = True
+                        break
+                    kept.append((entry, score))
             if reverse:
                 kept.reverse()
-                shown.reverse()
-            return Rows(shown, [s for _, s in kept], terms, errors)
+            return Rows([e for e, _ in kept], [s for _, s in kept], terms, errors, more)
         if chosen.is_all and parsed.is_empty:
             rows = list(entries.values())  # the whole store: a copy in C, not a check per paper
         else:

@@ -135,7 +135,7 @@ class ReaderApp(App[None]):
     @property
     def entries(self) -> dict[str, Entry]:
         """The store's papers by id, in store order (the first screenful while it loads)."""
-        return self.session.entries
+        return self.session.library.entries
 
     @property
     def index(self) -> SearchIndex | None:

@@ -33,8 +33,8 @@ import tempfile
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import compress
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -62,12 +62,10 @@ _CODE_WEIGHT[_TITLE] = FIELD_WEIGHTS["title"]
 _CODE_WEIGHT[_ABSTRACT] = FIELD_WEIGHTS["abstract"]
 
 CACHE_VERSION = 1
-_STEP_WORDS = 10_000  # vocabulary words between two steps of the Python-level loops
 _STEP_PAPERS = 200  # papers between two steps while the index is built
 
 
 _paper_ids = attrgetter("paper.id")  # C-level attribute access: no Python frame per paper
-_titles = attrgetter("paper.title")
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
@@ -197,8 +195,8 @@ class _Base:
                 os.unlink(tmp_name)
 
     @classmethod
-    def load(cls, path: Path, signature: str, entries: Sequence[Entry]) -> Steps[_Base | None]:
-        """The saved postings if they describe exactly these papers, else None (never raises).
+    def load(cls, path: Path, signature: str, paper_ids: Sequence[str]) -> Steps[_Base | None]:
+        """The saved postings if they describe exactly these papers (by id, in order), else None (never raises).
 
         A step between the parts (each a few milliseconds of work that holds the interpreter).
         """
@@ -206,7 +204,7 @@ class _Base:
             with np.load(path, allow_pickle=False) as data:
                 if int(data["version"][0]) != CACHE_VERSION or _array_text(data["signature"]) != signature:
                     return None
-                ids = _array_text(data["ids"]).split("\n") if len(entries) else []
+                ids = _array_text(data["ids"]).split("\n") if len(paper_ids) else []
                 yield
                 vocab_text = _array_text(data["vocab"])
                 vocab = vocab_text.split("\n") if vocab_text else []
@@ -218,7 +216,7 @@ class _Base:
                 yield
         except Exception:  # a damaged cache is rebuilt, whatever the damage
             return None
-        if not (yield from _consistent(ids, vocab, offsets, docs, codes, title_lengths, entries)):
+        if not (yield from _consistent(ids, vocab, offsets, docs, codes, title_lengths, paper_ids)):
             return None
         base = cls(ids, vocab, offsets, docs, codes, title_lengths)
         yield
@@ -240,11 +238,15 @@ def _consistent(
     docs: npt.NDArray[np.int32],
     codes: npt.NDArray[np.uint8],
     title_lengths: npt.NDArray[np.int32],
-    entries: Sequence[Entry],
+    paper_ids: Sequence[str],
 ) -> Steps[bool]:
-    """Whether loaded arrays fit together and match the papers they claim to index."""
-    n = len(entries)
-    if ids != list(map(_paper_ids, entries)) or len(title_lengths) != n:
+    """Whether loaded arrays fit together and index exactly these papers.
+
+    The cache is keyed by the papers file's identity (see ``_file_signature``):
+    the same ids in the same order, with every array well formed, is a match.
+    """
+    n = len(paper_ids)
+    if ids != list(paper_ids) or len(title_lengths) != n:
         return False
     yield
     if offsets.ndim != 1 or len(offsets) != len(vocab) + 1 or offsets.dtype != np.int64:
@@ -256,8 +258,19 @@ def _consistent(
     if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n or int(codes.max()) > _ABSTRACT):
         return False
     yield
-    lengths = np.fromiter(map(len, map(_titles, entries)), dtype=np.int32, count=n)
-    return bool(np.array_equal(lengths, title_lengths))
+    return True
+
+
+class _Shapes:
+    """The vocabulary's word lengths and first two letters (as code points), for picking typo candidates."""
+
+    def __init__(self, vocab: list[str]) -> None:
+        self.vocab = vocab
+        count = len(vocab)
+        padded = list(map(str.__add__, vocab, repeat("  ", count)))  # every word has two letters to read
+        self.lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=count)
+        self.first = np.fromiter(map(ord, map(itemgetter(0), padded)), dtype=np.uint32, count=count)
+        self.second = np.fromiter(map(ord, map(itemgetter(1), padded)), dtype=np.uint32, count=count)
 
 
 class SearchIndex:
@@ -273,7 +286,7 @@ class SearchIndex:
         self._overlay: dict[int, dict[str, float]] = {}
         self._overlay_postings: dict[str, dict[int, float]] = {}
         self._sorted_vocab: list[str] | None = None
-        self._by_length: dict[tuple[int, str], list[str]] | None = None
+        self._by_shape: _Shapes | None = None
         self._expanded: dict[str, dict[str, float]] = {}
         notes, tags = map(attrgetter("state.note"), listed), map(attrgetter("state.tags"), listed)
         for entry in compress(listed, map(any, zip(notes, tags, strict=True))):  # papers with a note or tags
@@ -289,7 +302,7 @@ class SearchIndex:
         """
         cache = Layout(source).index
         before = _file_signature(source)
-        base = (yield from _Base.load(cache, before, entries)) if before else None
+        base = (yield from _Base.load(cache, before, list(map(_paper_ids, entries)))) if before else None
         if base is None:
             base = yield from _Base.build(entries)
             if before and _file_signature(source) == before:
@@ -297,6 +310,18 @@ class SearchIndex:
         index = cls(entries, _base=base)
         yield
         return index
+
+    @classmethod
+    def cached(cls, paper_ids: Sequence[str], edited: Iterable[Entry], source: Path) -> SearchIndex | None:
+        """The index from the cache beside ``source``, if it holds exactly ``paper_ids``; else None.
+
+        ``edited`` are the papers with a note or tags (their words are not in
+        the cache). No paper's text is read: a command that searches 100k
+        papers need not build them all.
+        """
+        before = _file_signature(source)
+        base = finish(_Base.load(Layout(source).index, before, paper_ids)) if before else None
+        return None if base is None else cls(edited, _base=base)
 
     @classmethod
     def load_or_build(cls, entries: Sequence[Entry], source: Path) -> SearchIndex:
@@ -350,7 +375,7 @@ class SearchIndex:
 
     def _vocab_changed(self) -> None:
         self._sorted_vocab = None
-        self._by_length = None
+        self._by_shape = None
         self._expanded.clear()
 
     # -- matching -----------------------------------------------------------
@@ -364,33 +389,34 @@ class SearchIndex:
             self._sorted_vocab = sorted([*self._base.vocab, *extra])  # two sorted runs (see build): one merge
         return self._sorted_vocab
 
-    def _lengths(self) -> dict[tuple[int, str], list[str]]:
-        """Vocabulary words by (length, letter), filed under each of their first two letters.
+    def _shapes(self) -> _Shapes:
+        """Each vocabulary word's length and first two letters, as arrays (built once per vocabulary)."""
+        if self._by_shape is None:
+            finish(self.preparing())
+        assert self._by_shape is not None
+        return self._by_shape
+
+    def preparing(self) -> Steps[None]:
+        """Build the sorted vocabulary and its shapes now (e.g. in a worker), not on the first key press."""
+        vocab = self._vocab()
+        yield
+        self._by_shape = _Shapes(vocab)
+        yield
+
+    def _pool(self, word: str, slack: int) -> list[str]:
+        """The vocabulary words a typo of ``word`` can be: about as long, sharing one of its first two letters.
 
         One typo (a substitution, insertion, deletion or swap) leaves at least
         one of a word's first two letters among the first two of the typed
-        word, so the fuzzy scan only needs these few buckets: about a tenth of
-        the vocabulary, which keeps a key press within budget at 100k papers.
+        word, so the fuzzy scan only needs these: about a tenth of the
+        vocabulary, which keeps a key press within budget at 100k papers.
         """
-        if self._by_length is None:
-            finish(self.preparing())
-        assert self._by_length is not None
-        return self._by_length
-
-    def preparing(self) -> Steps[None]:
-        """Build the sorted vocabulary and length buckets now (e.g. in a worker), not on the first key press.
-
-        A step every few thousand words.
-        """
-        self._vocab()
-        yield
-        buckets: dict[tuple[int, str], list[str]] = {}
-        for count, word in enumerate(self._vocab(), 1):
-            for letter in set(word[:2]):
-                buckets.setdefault((len(word), letter), []).append(word)
-            if not count % _STEP_WORDS:
-                yield
-        self._by_length = buckets
+        shapes = self._shapes()
+        letters = np.array([ord(c) for c in set(word[:2])], dtype=np.uint32)
+        near = (shapes.lengths >= len(word) - slack) & (shapes.lengths <= len(word) + slack)
+        near &= np.isin(shapes.first, letters) | np.isin(shapes.second, letters)
+        vocab = shapes.vocab
+        return [vocab[i] for i in np.flatnonzero(near).tolist()]
 
     def expand(self, word: str) -> dict[str, float]:
         """Vocabulary words that ``word`` stands for, each with how well it matched (cached per word)."""
@@ -415,10 +441,7 @@ class SearchIndex:
                 found.setdefault(candidate, PREFIX)
         if len(word) >= 4:
             slack = 1 if len(word) < 6 else 2
-            buckets = self._lengths()
-            letters = sorted(set(word[:2]))  # sorted: the same pool order, so the same ties, on every run
-            lengths = range(len(word) - slack, len(word) + slack + 1)
-            pool = [w for n in lengths for letter in letters for w in buckets.get((n, letter), ())]
+            pool = self._pool(word, slack)  # in vocabulary order: the same ties on every run
             cutoff = 80.0 if len(word) < 7 else 75.0
             matches = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=_FUZZY_LIMIT)
             for candidate, score, _ in matches:

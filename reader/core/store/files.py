@@ -104,27 +104,55 @@ def dump_tables(data: Tables) -> bytes:
     return b"".join(dump_lines(data))
 
 
+_SCANS_BEFORE_A_MAP = 8
+
+
 class Places:
     """Where each record of a stored table sits in the file: what ``StoredTable`` reads by."""
 
     def __init__(self, start: int = 0) -> None:
         self.start = start  # the table's first record line
         self.end = start  # its closing line
-        self.keys: dict[str, int] = {}
+        self.names: list[str] = []  # the keys, in file order
+        self._keys: dict[str, int] | None = {}  # key -> position; built when first needed
+        self._scans = 0
         self.offsets: array[int] = array("q")
         self.lengths: array[int] = array("q")
+
+    @property
+    def keys(self) -> dict[str, int]:
+        """Each key's position. Read back from a places file, built on first use: a command that
+        marks one paper of 100k looks up one key, and building the map is most of reading the file."""
+        if self._keys is None:
+            keys = dict(zip(self.names, range(len(self.names)), strict=True))
+            if len(keys) != len(self.names):
+                raise StoreError("damaged store: its places file names a record twice; run 'reader doctor'")
+            self._keys = keys
+        return self._keys
+
+    def position(self, key: str) -> int | None:
+        """Where ``key``'s record is in the lists, or None. The first few lookups scan the names
+        (about a millisecond at 100k, in C) rather than build the whole map for one paper."""
+        if self._keys is None and self._scans < _SCANS_BEFORE_A_MAP:
+            self._scans += 1
+            try:
+                return self.names.index(key)
+            except ValueError:
+                return None
+        return self.keys.get(key)
 
     def add(self, key: str, offset: int, length: int) -> bool:
         """Note a record; False if the table already had that key."""
         if self.keys.setdefault(key, len(self.offsets)) != len(self.offsets):
             return False
+        self.names.append(key)
         self.offsets.append(offset)
         self.lengths.append(length)
         return True
 
     def to_json(self) -> dict[str, Any]:
         """The places as JSON: the keys as one text, the numbers as the arrays' bytes (quick to read back)."""
-        return {"start": self.start, "end": self.end, "keys": "\n".join(self.keys),
+        return {"start": self.start, "end": self.end, "keys": "\n".join(self.names),
                 "offsets": base64.b64encode(self.offsets.tobytes()).decode(),
                 "lengths": base64.b64encode(self.lengths.tobytes()).decode()}
 
@@ -135,9 +163,9 @@ class Places:
         places.end = int(data["end"])
         places.offsets = array("q", base64.b64decode(data["offsets"], validate=True))
         places.lengths = array("q", base64.b64decode(data["lengths"], validate=True))
-        keys = data["keys"].split("\n") if data["keys"] else []
-        places.keys = dict(zip(keys, range(len(keys)), strict=True))
-        if not len(places.keys) == len(places.offsets) == len(places.lengths) == len(keys):
+        places.names = data["keys"].split("\n") if data["keys"] else []
+        places._keys = None
+        if not len(places.names) == len(places.offsets) == len(places.lengths):
             raise ValueError("places of unequal lengths")
         return places
 
@@ -194,14 +222,15 @@ class StoredTable(Mapping[str, dict[str, Any]]):
 
     def __init__(self, fd: int, places: Places) -> None:
         self._fd = fd
-        self._keys = places.keys
+        self._places = places
         self._offsets = places.offsets
         self._lengths = places.lengths
         weakref.finalize(self, os.close, fd)
 
     def items(self) -> list[tuple[str, dict[str, Any]]]:  # type: ignore[override]
         """Every record, from one read of the table's lines parsed a few thousand at a time."""
-        if not self._keys:
+        keys = self._places.names
+        if not keys:
             return []
         start = self._offsets[0]
         end = self._offsets[-1] + self._lengths[-1]
@@ -209,7 +238,6 @@ class StoredTable(Mapping[str, dict[str, Any]]):
             lines = os.pread(self._fd, end - start, start).split(b"\n")
         except OSError as exc:
             raise StoreError(f"cannot read the store: {exc.strerror or exc}") from None
-        keys = list(self._keys)
         found: list[tuple[str, dict[str, Any]]] = []
         first = b'"' + keys[0].encode() + b'":'  # the first line starts inside its record: put its key back
         lines[0] = first + lines[0]
@@ -228,7 +256,9 @@ class StoredTable(Mapping[str, dict[str, Any]]):
 
     def raw(self, key: str) -> bytes:
         """A record's JSON text as it is in the file."""
-        position = self._keys[key]
+        position = self._places.position(key)
+        if position is None:
+            raise KeyError(key)
         try:
             return os.pread(self._fd, self._lengths[position], self._offsets[position])
         except OSError as exc:
@@ -244,17 +274,17 @@ class StoredTable(Mapping[str, dict[str, Any]]):
         return record
 
     def __contains__(self, key: object) -> bool:
-        return key in self._keys
+        return isinstance(key, str) and self._places.position(key) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
+        return iter(self._places.names)
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._places.names)
 
     def kept(self) -> Iterator[tuple[str, Kept]]:
         """Every record, to be written again as it is."""
-        return ((key, Kept(self, key)) for key in self._keys)
+        return ((key, Kept(self, key)) for key in self._places.names)
 
 
 class Kept:

@@ -285,6 +285,15 @@ class Store:
             for pid, rec in papers
         ]
 
+    def ids(self) -> list[str]:
+        """Every paper's id, in store order, without reading a record."""
+        with self._thread_lock:
+            return list(self._papers_raw())
+
+    def has(self, paper_id: str) -> bool:
+        with self._thread_lock:
+            return paper_id in self._papers_raw()
+
     def count(self) -> int:
         with self._thread_lock:
             return len(self._papers_raw())
