@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,6 +52,7 @@ class Server:
     """Routes by query: each date (or arXiv query) names what the fake API answers."""
 
     def __init__(self, answers: Answers) -> None:
+        self.closing = threading.Event()  # set when the test ends: a "slow" answer stops waiting
         self.hits: Counter[str] = Counter()
         self.queries: list[dict[str, list[str]]] = []
         self.bodies = {
@@ -72,8 +72,8 @@ class Server:
             return self.send(handler, 503, b"busy")
         if key == "flaky":
             key = "2024-06-01"
-        if key == "slow":
-            time.sleep(1.0)
+        if key == "slow":  # answers only once the test is over, long after the client gave up
+            self.closing.wait(10.0)
             return self.send(handler, 200, b"[]")
         if parts.path not in ("/api/daily_papers", "/api/query") or key not in self.bodies:
             return self.send(handler, 404, b"not found")
@@ -83,8 +83,11 @@ class Server:
     def send(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
         handler.send_response(status)
         handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        try:
+            handler.end_headers()
+            handler.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test): nothing to report
 
 
 @pytest.fixture(params=ANSWERS)
@@ -105,12 +108,13 @@ def server(answers: Answers) -> Iterator[tuple[Server, str]]:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
+    httpd.daemon_threads = False  # server_close() joins every answer: none outlives its test
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield state, f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
+        state.closing.set()
         httpd.shutdown()
         httpd.server_close()
 
