@@ -24,6 +24,7 @@ from textual.containers import Horizontal
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from reader.core import config, export, heap, library, stats
 from reader.core.clipboard import copy_system
@@ -33,11 +34,12 @@ from reader.core.heap import gc_paused
 from reader.core.keymap import IDS, KEYS
 from reader.core.models import Entry, ReadingState
 from reader.core.search import SearchIndex, related
-from reader.core.session import Library, Rows, Session
+from reader.core.session import Library, Session
 from reader.core.steps import finish
 from reader.core.store import Store
 from reader.core.tags import normalise_tags
 from reader.core.text import strip_control
+from reader.tui import messages
 from reader.tui.keys import bindings
 from reader.tui.loading import Pacer
 from reader.tui.providers import ReaderCommands
@@ -63,6 +65,16 @@ DETAIL_PAUSE = 0.1  # seconds the cursor rests before the detail pane follows a 
 LOAD_BATCH = 500  # papers the loading worker builds between two turns of the UI thread
 EXPORT_NAME = "reader-notes.md"
 _CONSOLE_BROWSERS = {"www-browser", "lynx", "links", "elinks", "w3m"}
+# What the user is told when a worker of each group fails (``on_worker_state_changed``).
+WORKER_FAILURES = {
+    "load": "Could not read the store",
+    "search": "Search failed",
+    "clipboard": "Not copied",
+    "browser": "Link not opened",
+    "export": "Export failed",
+    "related": "Related papers not found",
+    "stats": "Statistics not computed",
+}
 
 
 class ReaderApp(App[None]):
@@ -196,31 +208,46 @@ class ReaderApp(App[None]):
             loaded = Library()
             for batch in self.session.batches(LOAD_BATCH):
                 if first and not loaded.entries:  # the first screenful at once, the rest follows
-                    self.call_from_thread(self._first_batch, generation, batch)
+                    self.post_message(messages.FirstBatch(generation, batch))
                 loaded.add(batch)
                 pause()
                 if not current():
                     return  # a newer load took over
-            self.call_from_thread(self._loaded, generation, loaded)
+            self.post_message(messages.Loaded(generation, loaded))
             index = finish(SearchIndex.opening(list(loaded.entries.values()), self.store.path), pause)
             finish(index.preparing(), pause)
-        self.call_from_thread(self._indexed, generation, index)
+        self.post_message(messages.Indexed(generation, index))
 
-    def _first_batch(self, generation: int, batch: list[Entry]) -> None:
+    def on_first_batch(self, message: messages.FirstBatch) -> None:
         if not self.entries:
             first = Library()
-            first.add(batch)
-            if self.session.take(generation, first):
+            first.add(message.batch)
+            if self.session.take(message.generation, first):
                 self._refresh_rows()
 
-    def _loaded(self, generation: int, loaded: Library) -> None:
-        if self.session.take(generation, loaded):
+    def on_loaded(self, message: messages.Loaded) -> None:
+        if self.session.take(message.generation, message.library):
             self.is_loading = False
             self._refresh_rows()
 
-    def _indexed(self, generation: int, index: SearchIndex) -> None:
-        if self.session.take_index(generation, index):
+    def on_indexed(self, message: messages.Indexed) -> None:
+        if self.session.take_index(message.generation, message.index):
             self._refresh_rows()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's failure reaches the user: what failed, and why."""
+        worker = event.worker
+        if worker.group == "export" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.exporting -= 1
+            self._show_status()
+        if event.state is not WorkerState.ERROR:
+            return
+        error = worker.error
+        reason = str(error) if isinstance(error, ReaderError) else f"{type(error).__name__}: {error}"
+        if worker.group == "load":
+            self.is_loading = False
+            self._show_status()
+        self._say(reason, title=WORKER_FAILURES.get(worker.group, "Failed"), severity="error")
 
     def on_unmount(self) -> None:
         self.session.begin_read()  # a load still running counts no more
@@ -247,9 +274,10 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _compute_rows(self, generation: int, text: str, filter_name: str, sort_key: str) -> None:
         rows = self.session.rows(text, dict(FILTERS)[filter_name], sort_key)
-        self.call_from_thread(self._apply_rows, generation, text, rows)
+        self.post_message(messages.RowsReady(generation, text, rows))
 
-    def _apply_rows(self, generation: int, text: str, found: Rows) -> None:
+    def on_rows_ready(self, message: messages.RowsReady) -> None:
+        generation, text, found = message.generation, message.text, message.rows
         if generation != self._generation or self._screen_gone():
             return  # a newer query is on its way: never show stale results
         self.query_errors = list(found.errors) if found.entries is not None else [*found.errors, "indexing…"]
@@ -449,10 +477,10 @@ class ReaderApp(App[None]):
 
     @work(thread=True, group="clipboard", exit_on_error=False)
     def _copy(self, url: str) -> None:
-        copied, detail = copy_system(url)
-        self.call_from_thread(self._copied, url, copied, detail)
+        self.post_message(messages.Copied(url, *copy_system(url)))
 
-    def _copied(self, url: str, copied: bool, detail: str) -> None:
+    def on_copied(self, message: messages.Copied) -> None:
+        url, copied, detail = message.url, message.copied, message.detail
         if copied:
             self._say(url, title="Copied to the system clipboard")
             return
@@ -475,10 +503,12 @@ class ReaderApp(App[None]):
                 raise webbrowser.Error("only a text-mode browser")
             opened = browser.open(url)
         except webbrowser.Error as exc:
-            self.call_from_thread(self._say, f"No browser to open it ({exc}). The link: {url}", severity="warning")
+            self.post_message(messages.Notice(f"No browser to open it ({exc}). The link: {url}", "warning"))
             return
-        message = f"Opening {url}" if opened else f"The browser did not open. The link: {url}"
-        self.call_from_thread(self._say, message)
+        self.post_message(messages.Notice(f"Opening {url}" if opened else f"The browser did not open. The link: {url}"))
+
+    def on_notice(self, message: messages.Notice) -> None:
+        self._say(message.text, severity=message.severity)
 
     def action_cycle_filter(self) -> None:
         names = [name for name, _ in FILTERS]
@@ -502,21 +532,15 @@ class ReaderApp(App[None]):
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, ids: list[str], target: Path) -> None:
-        try:
-            latest = {entry.id: entry for entry in self.store.entries()}  # another window may have written
-            entries = [latest[pid] for pid in ids if pid in latest]
-            template_path = self.settings.export.template_path()
-            template = export.PaperTemplate.from_file(template_path) if template_path else None
-            written = library.write_export(entries, "markdown", target, template=template)
-        except ReaderError as exc:
-            self.call_from_thread(self._exported, str(exc), "Export failed", "error")
-            return
-        self.call_from_thread(self._exported, f"{len(entries)} papers written to {written.absolute()}", "Exported")
+        latest = {entry.id: entry for entry in self.store.entries()}  # another window may have written
+        entries = [latest[pid] for pid in ids if pid in latest]
+        template_path = self.settings.export.template_path()
+        template = export.PaperTemplate.from_file(template_path) if template_path else None
+        written = library.write_export(entries, "markdown", target, template=template)
+        self.post_message(messages.Exported(len(entries), str(written.absolute())))
 
-    def _exported(self, message: str, title: str, severity: str = "information") -> None:
-        self.exporting -= 1
-        self._show_status()
-        self._say(message, title=title, severity=severity)
+    def on_exported(self, message: messages.Exported) -> None:
+        self._say(f"{message.count} papers written to {message.path}", title="Exported")
 
     def action_undo(self) -> None:
         try:
@@ -579,7 +603,10 @@ class ReaderApp(App[None]):
         assert self.index is not None
         hits = related.related(entry, self.index, limit=10)
         similar = [self.entries[h.id] for h in hits if h.id in self.entries]
-        self.call_from_thread(self.push_screen, RelatedScreen(entry, similar), self.go_to)
+        self.post_message(messages.RelatedFound(entry, similar))
+
+    def on_related_found(self, message: messages.RelatedFound) -> None:
+        self.push_screen(RelatedScreen(message.entry, message.similar), self.go_to)
 
     def go_to(self, paper_id: str | None) -> None:
         """Put the cursor on a paper, clearing the search and filter if they hide it."""
@@ -601,12 +628,11 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _compute_stats(self) -> None:
-        """Off the UI thread: at 100k papers the figures take about 0.4 s."""
-        figures = stats.compute(list(self.entries.values()))
-        self.call_from_thread(self._show_stats, figures)
+        """Off the UI thread: a pass over every paper."""
+        self.post_message(messages.StatsReady(stats.compute(list(self.entries.values()))))
 
-    def _show_stats(self, figures: stats.Stats) -> None:
-        self.push_screen(StatsScreen(figures))
+    def on_stats_ready(self, message: messages.StatsReady) -> None:
+        self.push_screen(StatsScreen(message.figures))
 
     def action_help(self) -> None:
         # Show the keys in force: the settings' keymap replaces the defaults.

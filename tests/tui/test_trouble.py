@@ -176,3 +176,19 @@ async def test_a_read_only_store_reports_and_keeps_running(
         assert (folder / "library.json").read_bytes() == before
     finally:
         subprocess.run(["umount", "-l", str(folder)])
+
+
+async def test_a_store_damaged_while_the_app_runs_is_reported_and_the_app_goes_on(
+    seeded_store: Store, app_factory: Callable[[Store], ReaderApp]
+) -> None:
+    """The reload a change on disk starts fails in its worker: the one failure handler says so."""
+    app = app_factory(seeded_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        shown = len(app.paper_list.rows)
+        seeded_store.layout.state.write_text("{not json")  # another program writes garbage
+        await wait_for(pilot, lambda: any(n.title == "Could not read the store" for n in app._notifications), tries=400)
+        notice = next(n for n in app._notifications if n.title == "Could not read the store")
+        assert "damaged store" in notice.message and "reader doctor" in notice.message
+        assert app.is_running and len(app.paper_list.rows) == shown
+        assert "loading" not in str(app.query_one("#status").render())
