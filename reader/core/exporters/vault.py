@@ -173,7 +173,7 @@ def write_vault(entries: Sequence[Entry], directory: Path, template: PaperTempla
 
 def _replace(path: Path, payload: bytes) -> None:
     """Temp file + rename, without an fsync per file: a reader never sees half a file, and an
-    export can be redone, so 10,000 fsyncs (23 s measured) are not worth it; the folder is
+    export can be redone, so an fsync per file is not worth its time; the folder is
     synced once at the end."""
     target = write_target(path)
     fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target), dir=target.parent)

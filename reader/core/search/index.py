@@ -1,19 +1,18 @@
 """Fuzzy search over titles, abstracts, tags and notes, fast at 100k papers.
 
-Matching whole documents with rapidfuzz costs time in proportion to the text
-(seconds per query at 100k papers). Instead every paper's words go into an
+Matching whole documents with rapidfuzz costs time in proportion to the text. Instead every paper's words go into an
 inverted index once; a query's words are matched against the vocabulary
 (exactly, as a prefix while typing, or fuzzily with rapidfuzz for typos), and
 papers are ranked by which field the matched word sits in (title above tags
 above note above abstract), how well it matched, and how rare it is.
 
-Layout, chosen so that 100k papers (about 15 million word-in-paper pairs) fit
-in tens of megabytes and build in seconds with vectorised steps:
+Layout, chosen so that a large library's word-in-paper pairs stay compact and
+build with vectorised steps (figures in docs/performance.md):
 
 * the *base*: compressed postings (CSR) over titles and abstracts, one int32
   paper position and one uint8 field code per pair, grouped by word. It only
   depends on the imported papers, so it can be saved beside the store and
-  loaded in a fraction of a second next time (see ``load_or_build``);
+  loaded quickly next time (see ``load_or_build``);
 * the *overlay*: papers whose text changed since (an edited note, new tags,
   a newly imported paper), indexed as small dicts. Their base postings are
   masked out, so the overlay wins. Notes and tags always live here: they are

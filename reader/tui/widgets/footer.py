@@ -1,8 +1,8 @@
 """The footer, rebuilt only when the keys it shows change.
 
 Textual's footer rebuilds every key widget whenever the focus moves, a screen
-comes back or the keymap is set: three times in the app's first half second,
-about 40 ms each, and the first keys a user pressed waited behind them.
+comes back or the keymap is set, several times as the app starts, and the first
+keys a user pressed waited behind them.
 """
 
 from __future__ import annotations

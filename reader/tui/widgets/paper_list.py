@@ -1,7 +1,7 @@
 """The paper list: renders only the rows on screen, whatever the size of the store.
 
 A DataTable or OptionList builds every row up front, which at 100,000
-papers takes many seconds before the first paint. This widget uses Textual's
+papers delays the first paint by seconds. This widget uses Textual's
 line API: ``render_line`` builds a row when it scrolls into view, and rows
 are cached until the paper or the highlight changes.
 """
