@@ -36,7 +36,7 @@ from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile, read_file
 from reader.core.models import Entry, ParsedPaper
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 from reader.core.store import Store
 
 REPO = Path(__file__).resolve().parent.parent

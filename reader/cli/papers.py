@@ -7,16 +7,18 @@ import sys
 
 from reader.cli.output import chosen_filter, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
-from reader.cli.progress import fetch_progress, import_progress, merge_progress, read_progress
-from reader.core import export, library, stats
-from reader.core.filters import select
-from reader.core.search import related
 from reader.core.session import Session
 from reader.core.store import Store
 from reader.core.text import strip_control
 
+# Importers, exporters and the search index are imported by the commands that use them:
+# ``reader list`` should not pay for loading the importers.
+
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    from reader.cli.progress import import_progress, merge_progress, read_progress
+    from reader.core import library
+
     show_progress = sys.stderr.isatty()
     parsed = library.parse_inputs(
         args.paths, import_progress if show_progress else None, read_progress if show_progress else None
@@ -57,7 +59,8 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
-    from reader.core import config
+    from reader.core import config, export, library
+    from reader.core.filters import select
 
     fmt = args.format or config.load().export.format
     template = export.PaperTemplate.from_file(args.template) if args.template else None
@@ -81,7 +84,8 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
 def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from reader.core import config, fetch
+    from reader.cli.progress import fetch_progress
+    from reader.core import config, fetch, library
 
     settings = config.load().fetch
     if args.arxiv is not None:
@@ -103,6 +107,8 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_related(store: Store, args: argparse.Namespace) -> int:
+    from reader.core.search import related
+
     session = Session.open(store, index=True)
     assert session.index is not None
     entry = session.entries[store.resolve(args.id)]
@@ -131,6 +137,8 @@ def cmd_delete(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(store: Store, args: argparse.Namespace) -> int:
+    from reader.core import stats
+
     if args.weeks < 1:
         raise UsageError("--weeks must be at least 1")
     print(stats.render_text(stats.compute(store.entries(), weeks=args.weeks)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, not_
+from typing import TYPE_CHECKING
 
 from reader.core import sorting
 from reader.core.errors import ReaderError
@@ -22,8 +23,10 @@ from reader.core.filters import Filter
 from reader.core.history import Action, History
 from reader.core.models import Entry, ReadingState
 from reader.core.search import query
-from reader.core.search.index import SearchIndex
 from reader.core.store import RemovedPaper, Store
+
+if TYPE_CHECKING:  # the index needs numpy: loaded only by a session that searches
+    from reader.core.search.index import SearchIndex
 
 ALL = Filter()
 
@@ -43,6 +46,13 @@ class Library:
     entries: dict[str, Entry] = field(default_factory=dict)
     unread: int = 0
     starred: int = 0
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> Library:
+        """A library of these entries, added in one batch."""
+        library = cls()
+        library.add(entries)
+        return library
 
     def add(self, batch: list[Entry]) -> None:
         """Add papers the library does not hold yet (a load's batch)."""
@@ -127,7 +137,12 @@ class Session:
         cached index that fits, no paper is read until a view asks for it.
         """
         session = cls(store)
-        if index and only is None:
+        if not index:
+            session.take(session.begin_read(), Library.of(store.entries() if only is None else store.entries_of(only)))
+            return session
+        from reader.core.search.index import SearchIndex
+
+        if only is None:
             ids = store.ids()
             edited = store.entries_of(store.ids_where(lambda state: bool(state.note.strip() or state.tags)))
             cached = SearchIndex.cached(ids, edited, store.path)
@@ -136,12 +151,9 @@ class Session:
                 session._read = _StoreEntries(store, ids)
                 return session
         generation = session.begin_read()
-        library = Library()
-        # One batch: one pause of the garbage collector, not fifty.
-        library.add(store.entries() if only is None else store.entries_of(only))
+        library = Library.of(store.entries() if only is None else store.entries_of(only))
         session.take(generation, library)
-        if index:
-            session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))
+        session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))
         return session
 
     @property

@@ -14,7 +14,7 @@ from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile
 from reader.core.models import Abstract, Entry, Paper, ParsedPaper, ReadingState
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 from reader.core.search.words import words_of
 from reader.core.steps import finish
 from reader.core.store import Store

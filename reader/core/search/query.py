@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reader.core.models import Entry
-from reader.core.search.index import SearchIndex
 from reader.core.search.words import words_of
 from reader.core.text import fold
+
+if TYPE_CHECKING:
+    from reader.core.search.index import SearchIndex
 
 Predicate = Callable[[Entry], bool]
 

@@ -13,8 +13,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from reader.core.errors import StoreError
 
 APP_NAME = "reader"
@@ -24,6 +22,8 @@ TEMP_PREFIX = ".reader-tmp-"
 
 def default_store_path() -> Path:
     """The store used when nothing names another: ``library.json`` in the user data folder."""
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / STORE_NAME
 
 

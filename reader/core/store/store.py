@@ -34,9 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import filelock
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -58,6 +57,9 @@ from reader.core.store.schema import (
     stamped,
 )
 from reader.core.text import strip_control
+
+if TYPE_CHECKING:
+    import filelock
 
 LOCK_TIMEOUT = 15.0
 
@@ -142,7 +144,7 @@ class Store:
         # Tables without TinyDB's query cache: another process may change the files at any time.
         self._paper_table = self._table_of(self._papers_db, PAPERS)
         self._state_table = self._table_of(self._state_db, STATE)
-        self._lock = filelock.FileLock(self.layout.lock, timeout=LOCK_TIMEOUT)
+        self._lock: filelock.FileLock | None = None  # made at the first change: reading needs no lock
         self._thread_lock = threading.RLock()
         self.read_only: str | None = None
         if not os.access(self.path.parent, os.W_OK):
@@ -160,7 +162,11 @@ class Store:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the store for one read-modify-write, across threads and processes."""
+        import filelock
+
         with self._thread_lock:
+            if self._lock is None:
+                self._lock = filelock.FileLock(self.layout.lock, timeout=LOCK_TIMEOUT)
             try:
                 self._lock.acquire()
             except filelock.Timeout:
