@@ -129,9 +129,8 @@ def cmd_delete(store: Store, args: argparse.Namespace) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             print("nothing deleted")
             return 1
-    backup = store.backup()
     removed = store.delete(ids)
-    where = f" (backup in {backup})" if backup else ""
+    where = f" (backup in {store.last_backup})" if store.last_backup else ""
     print(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}")
     return 0
 
