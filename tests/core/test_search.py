@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
@@ -222,15 +224,28 @@ def test_stale_cache_is_rebuilt(seeded: Store, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not a numpy file", b"PK\x03\x04 truncated zip"],
-    ids=["empty", "garbage", "truncated"],
+    [b"", b"not an index file", b"truncated", b"huge arrays", b"fifo"],
+    ids=["empty", "garbage", "truncated", "huge", "fifo"],
 )
 def test_corrupt_cache_is_rebuilt_silently(seeded: Store, page: Page, damage: bytes) -> None:
     entries = seeded.entries()
     expected = SearchIndex(entries).search(page.typo)
     assert expected
     cache = Layout(seeded.path).index
-    cache.write_bytes(damage)
+    if damage in (b"truncated", b"huge arrays"):
+        SearchIndex.load_or_build(entries, seeded.path)  # a good cache, then damaged
+        good = cache.read_bytes()
+        if damage == b"truncated":
+            damage = good[: len(good) // 2]
+        else:  # a crafted header: the same file, claiming arrays far larger than it holds
+            head, rest = good.split(b"\n", 2)[1], good.split(b"\n", 2)[2]
+            header = json.loads(head)
+            header["arrays"]["docs"][1] = 1 << 40
+            damage = good.split(b"\n", 1)[0] + b"\n" + json.dumps(header).encode() + b"\n" + rest
+    if damage == b"fifo":  # a read would block for ever
+        os.mkfifo(cache)
+    else:
+        cache.write_bytes(damage)
     assert SearchIndex.load_or_build(entries, seeded.path).search(page.typo) == expected
     assert SearchIndex.load_or_build(entries, seeded.path).search(page.typo) == expected
     assert cache.stat().st_size > 1000  # replaced by a good one

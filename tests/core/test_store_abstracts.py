@@ -123,7 +123,8 @@ def keep_places(path: Path, places: dict[str, storage.Places]) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage", ["missing", "garbage", "stale", "wrong start", "wrong offsets", "wrong lengths", "swapped", "fifo"]
+    "damage",
+    ["missing", "garbage", "stale", "wrong start", "wrong offsets", "wrong lengths", "swapped", "wrong order", "fifo"],
 )
 def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, damage: str) -> None:
     import_papers(store, PAPERS)
@@ -149,6 +150,9 @@ def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, dama
             abstracts.offsets[0] += 1
         elif damage == "wrong lengths":
             abstracts.lengths[-1] += 40
+        elif damage == "wrong order":  # the keys' sorted order, which lookups bisect
+            abstracts.order = abstracts.sorted_order()
+            abstracts.order.reverse()
         else:  # two records' places exchanged: each is a whole record line, of the other paper
             for numbers in (abstracts.offsets, abstracts.lengths):
                 numbers[0], numbers[1] = numbers[1], numbers[0]

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import json
 import math
+import mmap
 import os
 import tempfile
 from array import array
@@ -35,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +47,8 @@ from reader.core.heap import gc_paused
 from reader.core.models import Entry
 from reader.core.search.words import query_words, words_of
 from reader.core.steps import Steps, finish
-from reader.core.store.layout import Layout
+from reader.core.store.files import open_regular_file
+from reader.core.store.layout import Layout, temp_prefix
 from reader.core.text import readable_latex
 
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.5, "note": 2.0, "abstract": 1.0}
@@ -60,7 +63,7 @@ _CODE_WEIGHT = np.zeros(4, dtype=np.float32)
 _CODE_WEIGHT[_TITLE] = FIELD_WEIGHTS["title"]
 _CODE_WEIGHT[_ABSTRACT] = FIELD_WEIGHTS["abstract"]
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _STEP_PAPERS = 200  # papers between two steps while the index is built
 
 
@@ -174,9 +177,7 @@ class _Base:
 
     def save(self, path: Path, signature: str) -> None:
         """Write the postings beside the store; a failure only costs a rebuild next time."""
-        arrays = {
-            "version": np.array([CACHE_VERSION], dtype=np.int64),
-            "signature": _text_array(signature),
+        arrays: dict[str, npt.NDArray[Any]] = {
             "ids": _text_array("\n".join(self.ids)),
             "vocab": _text_array("\n".join(self.vocab)),
             "offsets": self.offsets,
@@ -185,10 +186,12 @@ class _Base:
             "title_lengths": self.title_lengths,
         }
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=".reader-index-", suffix=".npz", dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **arrays)  # type: ignore[arg-type]
+                handle.writelines(_cache_bytes(signature, arrays))
             os.replace(tmp_name, path)
+            with contextlib.suppress(OSError):  # the cache as older versions named it
+                path.with_name(path.name + ".npz").unlink()
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):
                 os.unlink(tmp_name)
@@ -197,22 +200,19 @@ class _Base:
     def load(cls, path: Path, signature: str, paper_ids: Sequence[str]) -> Steps[_Base | None]:
         """The saved postings if they describe exactly these papers (by id, in order), else None (never raises).
 
-        A step between the parts (each a few milliseconds of work that holds the interpreter).
+        The arrays are mapped from the file, not read: a command that searches
+        once touches only the postings of its words. A step between the parts.
         """
         try:
-            with np.load(path, allow_pickle=False) as data:
-                if int(data["version"][0]) != CACHE_VERSION or _array_text(data["signature"]) != signature:
-                    return None
-                ids = _array_text(data["ids"]).split("\n") if len(paper_ids) else []
-                yield
-                vocab_text = _array_text(data["vocab"])
-                vocab = vocab_text.split("\n") if vocab_text else []
-                yield
-                offsets, title_lengths = data["offsets"], data["title_lengths"]
-                docs = data["docs"]
-                yield
-                codes = data["codes"]
-                yield
+            data = _mapped_arrays(path, signature)
+            if data is None:
+                return None
+            ids = _array_text(data["ids"]).split("\n") if len(paper_ids) else []
+            yield
+            vocab_text = _array_text(data["vocab"])
+            vocab = vocab_text.split("\n") if vocab_text else []
+            yield
+            offsets, docs, codes, title_lengths = (data[name] for name in ("offsets", "docs", "codes", "title_lengths"))
         except Exception:  # a damaged cache is rebuilt, whatever the damage
             return None
         if not (yield from _consistent(ids, vocab, offsets, docs, codes, title_lengths, paper_ids)):
@@ -220,6 +220,49 @@ class _Base:
         base = cls(ids, vocab, offsets, docs, codes, title_lengths)
         yield
         return base
+
+
+_CACHE_MAGIC = b"reader search index %d\n" % CACHE_VERSION
+_ALIGN = 64
+
+
+def _cache_bytes(signature: str, arrays: dict[str, npt.NDArray[Any]]) -> Iterable[bytes]:
+    """The cache file: a magic line, a JSON line naming each array's type, size and place, then the arrays."""
+    places: dict[str, tuple[str, int, int]] = {}
+    position = 0
+    for name, values in arrays.items():
+        places[name] = (values.dtype.str, len(values), position)
+        position += -(-values.nbytes // _ALIGN) * _ALIGN
+    header = _CACHE_MAGIC + json.dumps({"signature": signature, "arrays": places}).encode() + b"\n"
+    header += b" " * (-len(header) % _ALIGN)
+    yield header
+    for values in arrays.values():
+        yield values.tobytes()
+        yield b"\0" * (-values.nbytes % _ALIGN)
+
+
+def _mapped_arrays(path: Path, signature: str) -> dict[str, npt.NDArray[Any]] | None:
+    """The arrays of the cache file at ``path``, mapped read-only; None for another file's cache.
+
+    Raises for anything that is not such a file (checked before a byte is
+    mapped): a FIFO, a foreign file, arrays that do not fit in it.
+    """
+    with open_regular_file(path) as handle:
+        if handle.readline(len(_CACHE_MAGIC)) != _CACHE_MAGIC:
+            raise ValueError("not a search index cache")
+        header = json.loads(handle.readline(1 << 20))
+        if header["signature"] != signature:
+            return None
+        start = -(-handle.tell() // _ALIGN) * _ALIGN
+        size = os.fstat(handle.fileno()).st_size
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    arrays = {}
+    for name, (kind, count, offset) in header["arrays"].items():
+        dtype = np.dtype(kind)
+        if dtype.kind not in "iu" or count < 0 or offset < 0 or start + offset + count * dtype.itemsize > size:
+            raise ValueError(f"array {name!r} does not fit in the file")
+        arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=start + offset)
+    return arrays
 
 
 def _text_array(text: str) -> npt.NDArray[np.uint8]:

@@ -15,6 +15,7 @@ and forgets the cache: TinyDB mutates the cached dict before it calls
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import os
@@ -130,7 +131,7 @@ def dump_tables(data: Tables) -> bytes:
     return b"".join(dump_lines(data))
 
 
-_SCANS_BEFORE_A_MAP = 8
+_LOOKUPS_BEFORE_A_MAP = 64
 
 
 class Places:
@@ -141,9 +142,10 @@ class Places:
         self.end = start  # its closing line
         self.names: list[str] = []  # the keys, in file order
         self._keys: dict[str, int] | None = {}  # key -> position; built when first needed
-        self._scans = 0
+        self._lookups = 0
         self.offsets: array[int] = array("q")
         self.lengths: array[int] = array("q")
+        self.order: array[int] = array("i")  # positions in the keys' sorted order (from a places file)
 
     @property
     def keys(self) -> dict[str, int]:
@@ -157,15 +159,24 @@ class Places:
         return self._keys
 
     def position(self, key: str) -> int | None:
-        """Where ``key``'s record is in the lists, or None. The first few lookups scan the names
-        (about a millisecond at 100k, in C) rather than build the whole map for one paper."""
-        if self._keys is None and self._scans < _SCANS_BEFORE_A_MAP:
-            self._scans += 1
-            try:
-                return self.names.index(key)
-            except ValueError:
-                return None
+        """Where ``key``'s record is in the lists, or None.
+
+        The first lookups bisect the keys' sorted order kept in the places
+        file; a caller that goes on looking (a rewrite, a whole list), or a key
+        not found so, gets the map built once: a wrong order costs time, never
+        a wrong answer.
+        """
+        if self._keys is None and self._lookups < _LOOKUPS_BEFORE_A_MAP and len(self.order) == len(self.names):
+            self._lookups += 1
+            names, order = self.names, self.order
+            at = bisect.bisect_left(order, key, key=names.__getitem__)
+            if at < len(order) and names[order[at]] == key:
+                return order[at]
         return self.keys.get(key)
+
+    def sorted_order(self) -> array[int]:
+        """The positions of the keys in sorted order (kept in the places file for ``position``)."""
+        return array("i", sorted(range(len(self.names)), key=self.names.__getitem__))
 
     def add(self, key: str, offset: int, length: int) -> bool:
         """Note a record; False if the table already had that key."""
@@ -177,7 +188,7 @@ class Places:
         return True
 
 
-_PLACES_MAGIC = b"reader places 2\n"
+_PLACES_MAGIC = b"reader places 3\n"
 
 
 def pack_places(places: Mapping[str, Places], signature: tuple[int, int, int, int]) -> bytes:
@@ -185,14 +196,16 @@ def pack_places(places: Mapping[str, Places], signature: tuple[int, int, int, in
 
     A JSON header line (the file's signature; per table its start, end,
     record count and the size of its keys), then per table the keys joined by
-    newlines and the two arrays' raw bytes: read back with a few slices.
+    newlines and the raw bytes of the offsets, the lengths and the keys'
+    sorted order: read back with a few slices.
     """
     tables: dict[str, dict[str, int]] = {}
     blobs: list[bytes] = []
     for name, table in places.items():
         keys = "\n".join(table.names).encode()
         tables[name] = {"start": table.start, "end": table.end, "count": len(table.names), "keys": len(keys)}
-        blobs += [keys, table.offsets.tobytes(), table.lengths.tobytes()]
+        order = table.order if len(table.order) == len(table.names) else table.sorted_order()
+        blobs += [keys, table.offsets.tobytes(), table.lengths.tobytes(), order.tobytes()]
     return _PLACES_MAGIC + orjson.dumps({"signature": signature, "tables": tables}) + b"\n" + b"".join(blobs)
 
 
@@ -216,12 +229,14 @@ def unpack_places(raw: bytes, signature: tuple[int, int, int, int]) -> dict[str,
         keys = bytes(view[position : position + size]).decode()
         places.names = keys.split("\n") if count else []
         position += size
-        for numbers in (places.offsets, places.lengths):
+        for numbers in (places.offsets, places.lengths, places.order):
             numbers.frombytes(view[position : position + numbers.itemsize * count])
             position += numbers.itemsize * count
         places._keys = None
-        if not count == len(places.names) == len(places.offsets) == len(places.lengths):
+        if not count == len(places.names) == len(places.offsets) == len(places.lengths) == len(places.order):
             raise ValueError("places of unequal lengths")
+        if count and not 0 <= min(places.order) <= max(places.order) < count:
+            raise ValueError("a sorted position out of range")
         found[name] = places
     if position != len(raw):
         raise ValueError("bytes after the last table")

@@ -60,12 +60,12 @@ class Layout:
     @property
     def index(self) -> Path:
         """The search index's postings, cached: derived data, hidden."""
-        return self.papers.with_name(f".{self.papers.name}.search-index.npz")
+        return self.papers.with_name(f".{self.papers.name}.search-index")
 
     @property
     def written(self) -> tuple[Path, ...]:
         """The files replaced by atomic writes (whose temp files a clean-up may remove)."""
-        return (self.papers, self.state, self.places)
+        return (self.papers, self.state, self.places, self.index)
 
     @property
     def kept(self) -> tuple[Path, Path]:
