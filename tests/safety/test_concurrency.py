@@ -10,6 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from reader.core.errors import StoreError
 from reader.core.store import Store
 from reader.core.store.layout import Layout, temp_prefix
 from reader.core.store.store import LOCK_TIMEOUT
@@ -109,9 +112,34 @@ def test_a_writer_stopped_holding_the_lock_never_makes_a_reader_wait(
 
 
 HOLD_THE_LOCK = """
-import sys, threading, filelock
-lock = filelock.FileLock(sys.argv[1])
-lock.acquire()
+import fcntl, os, sys, threading
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
 print("locked", flush=True)
 threading.Event().wait()
 """
+
+
+def test_a_change_waits_for_the_lock_then_says_the_store_is_busy(
+    tmp_path: Path, make_store: Callable[[Path, int], list[str]]
+) -> None:
+    db = tmp_path / "library.json"
+    ids = make_store(db, 1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(Layout(db).lock)], stdout=subprocess.PIPE, text=True
+    )
+    store = Store(db)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        before = {path.name: path.read_bytes() for path in tmp_path.glob("*.json")}
+        start = time.monotonic()
+        with pytest.raises(StoreError, match="the store is busy"), store.locked(timeout=0.3):
+            pass
+        assert 0.3 <= time.monotonic() - start < 3
+        assert {path.name: path.read_bytes() for path in tmp_path.glob("*.json")} == before
+    finally:
+        holder.kill()  # the system lets go of a dead process's lock
+        holder.wait()
+    store.set_state(ids, starred=True)
+    assert store.entry(ids[0]).state.starred
+    store.close()

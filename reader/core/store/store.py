@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -45,6 +45,7 @@ from reader.core.models import Abstract, Entry, Paper, ReadingState, StoredAbstr
 from reader.core.store.backups import list_backups, make_backup
 from reader.core.store.files import AtomicJSONStorage, Kept, StoredTable, Tables
 from reader.core.store.layout import Layout, resolve_store_location
+from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.schema import (
     ABSTRACTS,
     META,
@@ -57,9 +58,6 @@ from reader.core.store.schema import (
     stamped,
 )
 from reader.core.text import strip_control
-
-if TYPE_CHECKING:
-    import filelock
 
 LOCK_TIMEOUT = 15.0
 
@@ -144,7 +142,7 @@ class Store:
         # Tables without TinyDB's query cache: another process may change the files at any time.
         self._paper_table = self._table_of(self._papers_db, PAPERS)
         self._state_table = self._table_of(self._state_db, STATE)
-        self._lock: filelock.FileLock | None = None  # made at the first change: reading needs no lock
+        self._lock = FileLock(self.layout.lock)  # taken at the first change: reading needs no lock
         self._thread_lock = threading.RLock()
         self.read_only: str | None = None
         self.last_backup: Path | None = None  # the newest backup this store made
@@ -166,14 +164,10 @@ class Store:
 
         Raises ``StoreError`` when another process holds it for ``timeout`` seconds.
         """
-        import filelock
-
         with self._thread_lock:
-            if self._lock is None:
-                self._lock = filelock.FileLock(self.layout.lock, timeout=LOCK_TIMEOUT)
             try:
-                self._lock.acquire(timeout=timeout)
-            except filelock.Timeout:
+                self._lock.acquire(timeout)
+            except LockTimeout:
                 raise StoreError(
                     f"the store is busy: another reader process held {self.layout.lock.name} for "
                     f"{LOCK_TIMEOUT:.0f} s; change not saved",
