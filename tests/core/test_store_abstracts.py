@@ -153,6 +153,7 @@ def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, dama
         elif damage == "wrong order":  # the keys' sorted order, which lookups bisect
             abstracts.order = abstracts.sorted_order()
             abstracts.order.reverse()
+            abstracts.order[0] = 1 << 30  # and one position past the keys
         else:  # two records' places exchanged: each is a whole record line, of the other paper
             for numbers in (abstracts.offsets, abstracts.lengths):
                 numbers[0], numbers[1] = numbers[1], numbers[0]
