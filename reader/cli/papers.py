@@ -48,13 +48,24 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
 def cmd_search(store: Store, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    found = Session.open(store, index=True).rows(args.query, limit=args.limit)
+    from reader.core.search import query
+
+    session = Session.open(store, index=True)
+    found = session.rows(args.query, limit=args.limit)
     for problem in found.errors:
         print(f"warning: {problem}", file=sys.stderr)
-    assert found.entries is not None  # the session was opened with its index
+    assert found.entries is not None and session.index is not None  # the session was opened with its index
     shown = found.entries[: args.limit]
     scores = found.scores[: args.limit] if found.scores is not None else [0.0] * len(shown)
-    print_ranked(shown, scores, as_json=args.json)
+    why = None
+    if args.explain:
+        parsed = query.parse(args.query)
+        words = " ".join(parsed.words)
+        why = [session.index.explain(words, entry.id, typing=parsed.typing).lines() if words else [] for entry in shown]
+    print_ranked(shown, scores, as_json=args.json, why=why)
+    if found.total is not None and found.total > len(shown):
+        more = f"{found.total:,}{'+' if found.capped else ''}"
+        print(f"{len(shown)} of {more} shown; --limit N for more", file=sys.stderr)
     return 0
 
 

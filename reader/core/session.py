@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the index needs numpy: loaded only by a session that search
     from reader.core.search.index import SearchIndex
 
 ALL = Filter()
+COUNT_BEYOND_LIMIT = 1000  # papers checked past a limit to say how many more match
 
 _ids = attrgetter("paper.id")  # C-level attribute access: no Python frame per paper
 _read = attrgetter("state.read")
@@ -86,7 +87,8 @@ class Rows:
     scores: list[float] | None = None  # for a ranked query, one per entry
     terms: frozenset[str] = frozenset()  # the vocabulary words matched, for highlighting
     errors: tuple[str, ...] = ()
-    more: bool = False  # a limit cut the ranked papers short
+    total: int | None = None  # with a limit: how many papers match in all (at least this many if ``capped``)
+    capped: bool = False
 
 
 class _StoreEntries(Mapping[str, Entry]):
@@ -212,25 +214,41 @@ class Session:
         if parsed.words and index is None:
             return Rows(None, errors=errors)
         terms = frozenset(query.highlight_terms(parsed, index)) if index is not None else frozenset()
+        dropped = index.excluded(parsed.excluded) if index is not None and parsed.excluded else None
         if parsed.words:
             assert index is not None
-            positions, found = index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE)
+            positions, found = index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE, typing=parsed.typing)
+            if dropped is not None:
+                keep = ~dropped[positions]
+                positions, found = positions[keep], found[keep]
             kept: list[tuple[Entry, float]] = []
-            more = False
+            total, capped = 0, False
+            every = chosen.is_all and not parsed.filters and not parsed.phrases  # each ranked paper is a row
             for pid, score in zip(index.ids_at(positions), found.tolist(), strict=True):
+                if limit is not None and len(kept) == limit:
+                    if every:
+                        total = len(positions)
+                        break
+                    if total >= limit + COUNT_BEYOND_LIMIT:  # counting the rest would read every paper
+                        capped = True
+                        break
                 if pid not in entries:
                     continue
                 entry = entries[pid]
-                if chosen.accepts(entry) and parsed.accepts(entry):
-                    if limit is not None and len(kept) == limit:
-                        more = True
-                        break
-                    kept.append((entry, score))
+                if chosen.accepts(entry) and parsed.accepts(entry, exclusions=False):
+                    total += 1
+                    if limit is None or len(kept) < limit:
+                        kept.append((entry, score))
             if reverse:
                 kept.reverse()
-            return Rows([e for e, _ in kept], [s for _, s in kept], terms, errors, more)
+            return Rows([e for e, _ in kept], [s for _, s in kept], terms, errors, max(total, len(kept)), capped)
         if chosen.is_all and parsed.is_empty:
             rows = list(entries.values())  # the whole store: a copy in C, not a check per paper
+        elif dropped is not None:
+            assert index is not None
+            gone = set(index.ids_at(dropped.nonzero()[0]))
+            rows = [e for e in entries.values() if e.id not in gone and chosen.accepts(e)
+                    and parsed.accepts(e, exclusions=False)]
         else:
             rows = [e for e in entries.values() if chosen.accepts(e) and parsed.accepts(e)]
         if sort != "added" or reverse:
