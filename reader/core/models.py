@@ -29,7 +29,9 @@ class Link:
         return cls(url=data["url"], kind=data.get("kind", "other"), repo=data.get("repo"))
 
 
-_MERGE = "merge"
+_MERGE = "merge"  # how a later import treats the field
+_REPEAT = "repeat"  # how a second entry for the same paper within one file is folded in (else as _MERGE)
+_AGREE = "agree"  # what a title match needs of the field before two records are taken for one paper
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,14 +40,15 @@ class Described:
 
     ``ParsedPaper`` (as an importer found it) and ``Paper`` (as stored) both
     carry exactly these; the stored record, the JSON output and the merge
-    all read the list from here (``DESCRIBED``).
+    all read the list from here (``DESCRIBED``), with the rules of each
+    field (``MERGE_RULE``, ``REPEAT_RULE``, ``AGREEMENT``).
     """
 
     title: str = field(metadata={_MERGE: "identity"})
     links: tuple[Link, ...] = field(default=(), metadata={_MERGE: "union"})
-    arxiv_id: str | None = None
-    authors: tuple[str, ...] = ()
-    published: str | None = None
+    arxiv_id: str | None = field(default=None, metadata={_AGREE: "equal"})
+    authors: tuple[str, ...] = field(default=(), metadata={_REPEAT: "union", _AGREE: "share-one"})
+    published: str | None = field(default=None, metadata={_AGREE: "year"})
     listing_date: str | None = None
     upvotes: int | None = field(default=None, metadata={_MERGE: "refresh"})
     stars: int | None = field(default=None, metadata={_MERGE: "refresh"})
@@ -58,6 +61,11 @@ DESCRIBED = tuple(spec.name for spec in fields(Described))
 # lacks, "refresh" a count a newer source knows better, "union" of links, "identity" fields
 # that say which paper it is.
 MERGE_RULE = {spec.name: spec.metadata.get(_MERGE, "fill") for spec in fields(Described)}
+# Two entries for one paper in the same file: "union" of both lists, else as ``MERGE_RULE``.
+REPEAT_RULE = {spec.name: spec.metadata.get(_REPEAT, MERGE_RULE[spec.name]) for spec in fields(Described)}
+# A title alone is not enough to call two records one paper: when both give one of these fields,
+# they must agree ("equal" values, authors that "share-one" surname, the same "year").
+AGREEMENT = {spec.name: spec.metadata[_AGREE] for spec in fields(Described) if _AGREE in spec.metadata}
 _LIST_FIELDS = frozenset(spec.name for spec in fields(Described) if spec.type == "tuple[str, ...]")
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from reader.core.links import find_links
+from reader.core.merge import conflict, fold_repeat
 from reader.core.models import Link, ParsedPaper
 from reader.core.text import all_squashed, ascii_view, readable_latex, repair_mojibake, squash, title_key
 
@@ -128,44 +128,31 @@ def build(
 
 
 def dedupe(papers: Iterable[ParsedPaper]) -> list[ParsedPaper]:
-    """One paper per arXiv id or normalised title within a file; repeats fill in gaps."""
+    """One paper per arXiv id, or per normalised title where nothing conflicts, within a file.
+
+    A repeat is folded into the first entry (``merge.fold_repeat``); two
+    entries that share a title but whose arXiv ids, authors or years differ
+    (``merge.conflict``) stay two papers.
+    """
     kept: list[ParsedPaper] = []
-    by_key: dict[str, int] = {}
+    by_id: dict[str, int] = {}
+    by_title: dict[str, int] = {}
+    more_by_title: dict[str, list[int]] = {}  # other papers with a title already taken: rare
     for paper in papers:
-        id_key = f"id:{paper.arxiv_id}" if paper.arxiv_id else None
-        title = f"t:{title_key(paper.title)}"
-        index = by_key.get(id_key) if id_key else None  # the id decides first, then the title
-        if index is None:
-            index = by_key.get(title)
+        index = by_id.get(paper.arxiv_id) if paper.arxiv_id else None  # the id decides first, then the title
+        title = title_key(paper.title)
+        if index is None and title in by_title:
+            same = (by_title[title], *more_by_title.get(title, ()))
+            index = next((i for i in same if conflict(kept[i], paper) is None), None)
         if index is None:
             index = len(kept)
             kept.append(paper)
-            if id_key:
-                by_key.setdefault(id_key, index)
-            by_key.setdefault(title, index)
-            continue
-        kept[index] = _fill(kept[index], paper)
-        if id_key:
-            by_key.setdefault(id_key, index)
-        by_key.setdefault(title, index)
-        if kept[index].arxiv_id:
-            by_key.setdefault(f"id:{kept[index].arxiv_id}", index)
+        else:
+            kept[index] = fold_repeat(kept[index], paper)
+        for arxiv_id in (kept[index].arxiv_id, paper.arxiv_id):
+            if arxiv_id:
+                by_id.setdefault(arxiv_id, index)
+        first = by_title.setdefault(title, index)
+        if first != index and index not in more_by_title.setdefault(title, []):
+            more_by_title[title].append(index)
     return kept
-
-
-def _fill(first: ParsedPaper, other: ParsedPaper) -> ParsedPaper:
-    """``first`` with the fields it lacks taken from ``other``."""
-    from dataclasses import fields, replace
-
-    changes: dict[str, Any] = {}
-    for spec in fields(first):
-        mine, theirs = getattr(first, spec.name), getattr(other, spec.name)
-        if spec.name == "links":
-            changes["links"] = merge_links(mine, theirs)
-        elif spec.name == "stub":
-            changes["stub"] = first.stub and other.stub
-        elif mine in (None, "", ()) and theirs not in (None, "", ()):
-            changes[spec.name] = theirs
-    if first.stub and not other.stub:
-        changes["title"] = other.title
-    return replace(first, **changes)
