@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.errors import InputError
-from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api
+from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api, markdown_list
 from reader.core.importers._common import Progress
 from reader.core.models import ParsedPaper
 
@@ -28,6 +28,7 @@ _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("arxiv-atom", arxiv_atom.sniff, arxiv_atom.parse),
     ("bibtex", bibtex.sniff, bibtex.parse),
     ("arxiv-ids", id_list.sniff, id_list.parse),
+    ("markdown-list", markdown_list.sniff, markdown_list.parse),
     ("hf-page", hf_text.sniff, hf_text.parse),
 ]
 _HTML = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)

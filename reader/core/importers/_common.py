@@ -22,6 +22,11 @@ _PAPER_URL = re.compile(
     re.IGNORECASE,
 )
 _CITED = re.compile(rf"arxiv[:\s]*(?:preprint\s+)?(?:arxiv:)?\s*((?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?)", re.IGNORECASE)
+# [label](url "title") and ![alt](url); one level of brackets in the label, of parentheses in the URL.
+MD_LINK = re.compile(
+    r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 Progress = Callable[[int, int], None]  # items read so far, items in all
 
 _COUNT = re.compile(r"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>[kKmM]?)$")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.errors import InputError
-from reader.core.importers._common import build, count, dedupe, paper_url_id
+from reader.core.importers._common import MD_LINK, build, count, dedupe, paper_url_id
 from reader.core.links import make_link
 from reader.core.models import Link, LinkKind, ParsedPaper
 
@@ -46,11 +46,6 @@ _STARS = re.compile(r"^(?:github|code|stars?)\s*:?\s*(\d[\d.,]*\s*[kKmM]?)(?:\s*
 _SUBMITTED = re.compile(r"^(?:submitted by|posted by|by)\b.{0,80}$", re.IGNORECASE)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^(?:[-*+]|\d+\.)\s+")
-# [label](url "title") and ![alt](url); one level of brackets in the label, of parentheses in the URL.
-_MD_LINK = re.compile(
-    r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
-    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
-)
 _LINK_LABEL = re.compile(r"^link:\s*(.*)$", re.IGNORECASE)
 _URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
 _BREAKS_PARAGRAPH = re.compile(r"^(?:[-*+]\s|\[link:|!\[)", re.IGNORECASE)
@@ -122,14 +117,14 @@ def _plain(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         label, url = match.group(1).strip(), match.group(2)
-        if match.group(0).startswith("!"):
-            return ""
+        if match.group(0).startswith("!") or label.startswith("!["):
+            return ""  # an image, or a badge (an image that links somewhere)
         if not url or label.rstrip("/") == url.rstrip("/"):
             return label or url
         return f"{label} ({url})" if label else url
 
     if "](" in text:
-        text = _MD_LINK.sub(replace, text)
+        text = MD_LINK.sub(replace, text)
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
     return text
@@ -139,18 +134,18 @@ def _link_tokens(line: str, number: int) -> list[_Token] | None:
     """A line made only of Markdown links (and separators): what those links tell."""
     if "](" not in line:
         return None
-    rest = _MD_LINK.sub("", line)
+    rest = MD_LINK.sub("", line)
     if rest.strip(" \t|·•-,") or rest == line:
         return None
     tokens: list[_Token] = []
-    for match in _MD_LINK.finditer(line):
+    for match in MD_LINK.finditer(line):
         label, url = match.group(1).strip(), match.group(2).strip()
         tokens.extend(_labelled_link(label, url, number, image=match.group(0).startswith("!")))
     return tokens
 
 
 def _labelled_link(label: str, url: str, number: int, *, image: bool = False) -> list[_Token]:
-    if image or not url:
+    if image or not url or label.startswith("!["):  # a badge's link says nothing about a card
         return [_Token("junk", line=number)]
     paper_id = paper_url_id(url)
     if paper_id:
@@ -225,7 +220,7 @@ def _heading(line: str, number: int) -> list[_Token] | None:
     meta = _meta(text, number)
     if meta is not None:
         return meta
-    links = list(_MD_LINK.finditer(text))
+    links = list(MD_LINK.finditer(text))
     tokens: list[_Token] = []
     if len(links) == 1 and links[0].group(0) == text:
         paper_id = paper_url_id(links[0].group(2))
