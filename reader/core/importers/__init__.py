@@ -24,6 +24,8 @@ Parser = Callable[[str, Path], list[ParsedPaper]]
 # structured shapes go first: they are recognised by their opening bytes.
 _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("paperswithcode-api", json_api.sniff_pwc, json_api.parse),
+    ("openalex-api", json_api.sniff_openalex, json_api.parse),
+    ("semantic-scholar-api", json_api.sniff_s2, json_api.parse),
     ("hf-api", json_api.sniff_hf, json_api.parse),
     ("arxiv-atom", arxiv_atom.sniff, arxiv_atom.parse),
     ("bibtex", bibtex.sniff, bibtex.parse),
@@ -33,8 +35,8 @@ _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
 ]
 _HTML = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _LONG_LINE = 1_000_000
-_ONE_LINE_OK = {"hf-api", "paperswithcode-api", "arxiv-atom"}  # minified JSON and XML are one line
-_COUNTS_ITEMS = {"hf-api", "paperswithcode-api"}  # the shapes 100k-paper files come in: they report progress
+_JSON = set(json_api.SHAPES)  # one reader tells these apart item by item, and counts the items it reads
+_ONE_LINE_OK = {*_JSON, "arxiv-atom"}  # minified JSON and XML are one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,10 @@ def parse_text(text: str, path: Path, progress: Progress | None = None) -> Parse
             if name not in _ONE_LINE_OK:
                 _refuse_long_lines(text, path)
             try:
-                papers = json_api.parse(text, path, progress) if name in _COUNTS_ITEMS else parse(text, path)
+                if name in _JSON:
+                    name, papers = json_api.parse_json(text, path, progress)
+                else:
+                    papers = parse(text, path)
             except RecursionError:
                 raise InputError(f"nested too deeply to read as {name}", path=path) from None
             if not papers:
