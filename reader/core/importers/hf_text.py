@@ -59,7 +59,7 @@ _EVIDENCE = {"id", "upvotes", "authors"}
 
 @dataclass(slots=True)
 class _Token:
-    kind: str  # text | heading | date | junk | one of _META_KINDS
+    kind: str  # text | heading | date | byline | junk | one of _META_KINDS
     value: str = ""
     line: int = 0
     number: int | None = None
@@ -203,6 +203,8 @@ def _meta(line: str, number: int) -> list[_Token] | None:
     if _DATE.match(text):
         return [_Token("date", text, number)]
     if _SUBMITTED.match(text) and len(text.split()) <= 8:
+        if text[:3].lower() == "by ":  # "by someone", or a title such as "By Design: ...": see _title_index
+            return [_Token("byline", text, number)]
         return [_Token("junk", line=number)]
     if "·" in text or "•" in text:
         parts = [p.strip() for p in re.split(r"[·•]", text) if p.strip()]
@@ -218,7 +220,7 @@ def _heading(line: str, number: int) -> list[_Token] | None:
         return None
     text = found.group(2).strip().strip("*_").strip()
     meta = _meta(text, number)
-    if meta is not None:
+    if meta is not None and [token.kind for token in meta] != ["byline"]:  # "### By Design: ..." is a heading
         return meta
     links = list(MD_LINK.finditer(text))
     tokens: list[_Token] = []
@@ -287,6 +289,8 @@ def sniff(text: str) -> bool:
     for token in tokens:
         if token.kind == "heading":
             title_waiting = False
+        if token.kind == "byline":
+            title_waiting = title_waiting or _is_title(token.value)
         if token.kind != "text":
             continue
         if _is_abstract(token.value) and title_waiting:
@@ -359,8 +363,32 @@ def _plain_cards(tokens: list[_Token], path: Path) -> list[_Card]:
             zone = [i for i in range(previous_end + 1, first) if i != title]
         for index in zone:
             card.take(tokens[index])
+        end = titles[number + 1] if number + 1 < len(groups) else len(tokens)
+        card.arxiv_id = _own_id(tokens, previous_end, title, (first, last), end) or card.arxiv_id
         cards.append(card)
     return cards
+
+
+def _own_id(tokens: list[_Token], previous_end: int, title: int, abstract: tuple[int, int], end: int) -> str | None:
+    """The arXiv id a card's own paper URLs agree on, when they say it on both sides of its abstract.
+
+    Some copies give a card's URL before its title, between title and
+    abstract, and again after the abstract: the URLs before a title may then
+    be the last card's. The id found both before the abstract (after the
+    last card's abstract) and after it, up to the next title, is this card's.
+    """
+    first, last = abstract
+
+    def ids(start: int, stop: int) -> list[str]:
+        return [tokens[i].value for i in range(start, stop) if tokens[i].kind == "id"]
+
+    after = ids(last + 1, end)
+    if not after:
+        return None
+    for candidate in (*ids(title + 1, first), *ids(previous_end + 1, title)):
+        if candidate in after:
+            return candidate
+    return None
 
 
 def _abstract_groups(tokens: list[_Token]) -> list[tuple[int, int, int]]:
@@ -388,9 +416,15 @@ def _is_abstract_token(token: _Token) -> bool:
 
 
 def _title_index(tokens: list[_Token], previous_end: int, first: int, path: Path) -> int:
-    for index in range(first - 1, previous_end, -1):
-        if tokens[index].kind == "text" and _is_title(tokens[index].value):
-            return index
+    """The title before an abstract: the nearest text, else a short line that starts with "By".
+
+    "by fernleaf" under a title is a byline, but with no other text before
+    the abstract a line such as "By Design: Divide and Conquer" is the title.
+    """
+    for kinds in (("text",), ("byline",)):
+        for index in range(first - 1, previous_end, -1):
+            if tokens[index].kind in kinds and _is_title(tokens[index].value):
+                return index
     raise InputError("abstract without a title before it", path=path, line=tokens[first].line)
 
 
