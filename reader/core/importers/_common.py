@@ -46,7 +46,9 @@ def arxiv_id_in_url(text: str) -> str | None:
 
 def paper_url_id(text: str) -> str | None:
     """``text`` is exactly an arXiv or Hugging Face paper URL: its arXiv id."""
-    match = _PAPER_URL.fullmatch(text.strip().rstrip(".,;"))
+    url = text.strip().rstrip(".,;")
+    url = url.split("#", 1)[0].split("?", 1)[0] if "#" in url or "?" in url else url  # a fragment or query
+    match = _PAPER_URL.fullmatch(url)
     return match.group("id") if match else None
 
 

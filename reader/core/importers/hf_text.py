@@ -112,8 +112,12 @@ def _is_abstract(text: str) -> bool:
     return len(text.split()) >= _MIN_ABSTRACT_WORDS
 
 
-def _plain(text: str) -> str:
-    """Markdown inline links as readable text: ``[x](u)`` -> ``x (u)``, ``[u](u)`` -> ``u``."""
+def _plain(text: str, markdown: bool = True) -> str:
+    """Markdown inline links as readable text: ``[x](u)`` -> ``x (u)``, ``[u](u)`` -> ``u``.
+
+    Backslash escapes (``\\[``) are Markdown's only in a Markdown capture: in
+    a plain copy a title's ``\\[y\\]`` is what the authors wrote.
+    """
 
     def replace(match: re.Match[str]) -> str:
         label, url = match.group(1).strip(), match.group(2)
@@ -125,7 +129,7 @@ def _plain(text: str) -> str:
 
     if "](" in text:
         text = MD_LINK.sub(replace, text)
-    if "\\" in text:
+    if markdown and "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
     return text
 
@@ -235,15 +239,19 @@ def _heading(line: str, number: int) -> list[_Token] | None:
     return [_Token("heading", text, number), *tokens]
 
 
+_MARKDOWN = re.compile(r"^#{1,6}\s|\]\(", re.MULTILINE)
+
+
 def _tokens(text: str) -> list[_Token]:
     """The page cut into typed blocks; wrapped lines of a paragraph are joined."""
+    markdown = _MARKDOWN.search(text) is not None  # headings or links: a Markdown capture
     tokens: list[_Token] = []
     paragraph: list[str] = []
     start = 0
 
     def flush() -> None:
         if paragraph:
-            tokens.append(_Token("text", _plain(" ".join(paragraph)), start))
+            tokens.append(_Token("text", _plain(" ".join(paragraph), markdown), start))
             paragraph.clear()
 
     for number, line in enumerate(text.split("\n"), start=1):
