@@ -14,6 +14,11 @@ from reader.core.models import Entry
 from reader.core.text import strip_control
 
 
+def one_line(text: str) -> str:
+    """Text for one line of a terminal: control characters (a file name's newline, an escape) shown as ``?``."""
+    return text if text.isprintable() else "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.cli.output import chosen_filter, print_json, print_ranked, print_table
+from reader.cli.output import chosen_filter, one_line, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
 from reader.cli.progress import fetch_progress, import_progress, merge_progress, read_progress
 from reader.core import export, library, stats
+from reader.core.errors import InputError, ReaderError
 from reader.core.filters import select
 from reader.core.search import related
 from reader.core.session import Session
@@ -18,16 +19,36 @@ from reader.core.text import strip_control
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty()
-    parsed = library.parse_inputs(
-        args.paths, import_progress if show_progress else None, read_progress if show_progress else None
-    )
-    if show_progress:
-        sys.stderr.write("\r\x1b[K")
-    plan = library.import_parsed(store, parsed, progress=merge_progress if show_progress else None)
-    for parsed_file, summary in zip(parsed, plan.files, strict=True):
-        line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
-        print(line + (f"; {summary.line()}" if len(plan.files) > 1 else ""))
-    print(plan.total.line())
+    several = len(args.paths) > 1 or any(path.is_dir() for path in args.paths)
+    refused: list[InputError] | None = [] if args.keep_going else None
+    try:
+        parsed = library.parse_inputs(
+            args.paths,
+            import_progress if show_progress else None,
+            read_progress if show_progress else None,
+            refused=refused,
+        )
+    except InputError as exc:
+        if not several:
+            raise
+        raise InputError(
+            f"{exc.detail}; nothing was imported (all or none): --keep-going imports the files that can be read",
+            path=exc.path, line=exc.line,
+        ) from None
+    finally:
+        if show_progress:
+            sys.stderr.write("\r\x1b[K")
+    if parsed:
+        plan = library.import_parsed(store, parsed, progress=merge_progress if show_progress else None)
+        for parsed_file, summary in zip(parsed, plan.files, strict=True):
+            line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
+            print(one_line(line + (f"; {summary.line()}" if len(plan.files) > 1 else "")))
+        print(plan.total.line())
+    if refused:
+        for problem in refused:
+            print(one_line(f"refused: {problem}"), file=sys.stderr)
+        imported = f"the other {len(parsed)} imported" if parsed else "none imported"
+        raise ReaderError(f"{len(refused)} of {len(refused) + len(parsed)} files refused (listed above); {imported}")
     return 0
 
 

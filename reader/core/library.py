@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core import export
-from reader.core.errors import StoreError
+from reader.core.errors import InputError, StoreError
 from reader.core.heap import gc_paused
 from reader.core.importers import ParsedFile, expand_paths, read_file
 from reader.core.merge import ImportPlan, plan_import
@@ -29,12 +29,18 @@ ImportProgress = Callable[[int, int], None]  # papers merged so far, papers in a
 
 
 def parse_inputs(
-    paths: Sequence[Path], progress: Progress | None = None, reading: Progress | None = None
+    paths: Sequence[Path],
+    progress: Progress | None = None,
+    reading: Progress | None = None,
+    *,
+    refused: list[InputError] | None = None,
 ) -> list[ParsedFile]:
     """Parse every file first, so a bad one stops the import before the store is touched.
 
     ``progress(done, total, path)`` counts files; ``reading(done, total, path)``
     counts the papers read in a file, for the shapes that say (JSON lists).
+    With ``refused`` given, a file that cannot be read is added to it and the
+    others are still parsed; without, the first such file stops all of them.
     """
     files = expand_paths(list(paths))
     parsed: list[ParsedFile] = []
@@ -42,8 +48,13 @@ def parse_inputs(
         if progress:
             progress(number - 1, len(files), path)
         items = _for_file(reading, path) if reading else None
-        with gc_paused():
-            parsed.append(read_file(path, items))
+        try:
+            with gc_paused():
+                parsed.append(read_file(path, items))
+        except InputError as exc:
+            if refused is None:
+                raise
+            refused.append(exc)
     if progress and files:
         progress(len(files), len(files), files[-1])
     return parsed

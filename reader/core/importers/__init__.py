@@ -14,9 +14,11 @@ from pathlib import Path
 from reader.core.errors import InputError
 from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api, markdown_list
 from reader.core.importers._common import Progress
+from reader.core.inputs import megabytes, read_limited
 from reader.core.models import ParsedPaper
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 200 * 1024 * 1024  # one file
+MAX_TOTAL_BYTES = 2 * MAX_BYTES  # every file of one import together
 
 Parser = Callable[[str, Path], list[ParsedPaper]]
 
@@ -121,33 +123,44 @@ def _not_a_list(text: str) -> str:
 
 def read_file(path: Path, progress: Progress | None = None) -> ParsedFile:
     """Parse one file, or raise ``InputError`` naming it; ``progress`` as for ``parse_text``."""
-    try:
-        if path.is_dir():
-            raise InputError("is a directory", path=path)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"too large ({size // (1024 * 1024)} MB; the limit is 200 MB)", path=path)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except PermissionError:
-        raise InputError("permission denied", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    raw = read_limited(path, MAX_BYTES)
     text = decode(raw, path)
     del raw  # a big file is held once, not twice, while it is parsed
     return parse_text(text, path, progress)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files named, plus the files inside directories named (sorted, hidden ones skipped)."""
+    """Files named, plus the files inside directories named (sorted, hidden ones skipped).
+
+    What is not a regular file inside a directory (a FIFO, a socket) is
+    skipped; named on its own, ``read_file`` refuses it. All the files
+    together may hold at most ``MAX_TOTAL_BYTES``: their papers are held in
+    memory until the one write.
+    """
     files: list[Path] = []
+    total = 0
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
             if not inside:
                 raise InputError("directory holds no files", path=path)
             files.extend(inside)
+            total += sum(_size(p) for p in inside)
         else:
             files.append(path)
+            total += _size(path)
+    if total > MAX_TOTAL_BYTES:
+        where = paths[0] if len(paths) == 1 else None
+        raise InputError(
+            f"{len(files)} files of {megabytes(total)} in all: more than the {megabytes(MAX_TOTAL_BYTES)} "
+            "one import reads; import them in parts",
+            path=where,
+        )
     return files
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0  # read_file says what is wrong with it
