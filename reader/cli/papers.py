@@ -11,6 +11,7 @@ from reader.cli.progress import fetch_progress, import_progress, merge_progress,
 from reader.core import export, library, stats
 from reader.core.errors import InputError, ReaderError
 from reader.core.filters import select
+from reader.core.importers import expand_paths
 from reader.core.search import related
 from reader.core.session import Session
 from reader.core.store import Store
@@ -19,11 +20,12 @@ from reader.core.text import strip_control
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty()
-    several = len(args.paths) > 1 or any(path.is_dir() for path in args.paths)
+    files = expand_paths(args.paths)  # a folder too large in all is refused whole, --keep-going or not
+    several = len(files) > 1
     refused: list[InputError] | None = [] if args.keep_going else None
     try:
         parsed = library.parse_inputs(
-            args.paths,
+            files,
             import_progress if show_progress else None,
             read_progress if show_progress else None,
             refused=refused,

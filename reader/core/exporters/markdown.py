@@ -20,10 +20,12 @@ from pathlib import Path
 from string import Template
 
 from reader.core.errors import InputError
+from reader.core.inputs import read_limited
 from reader.core.models import Entry
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&$])")
 DEFAULT_HEADING = "Reading notes"
+TEMPLATE_LIMIT = 1024 * 1024  # a template is a page of Markdown
 
 
 def escape_md(text: str) -> str:
@@ -123,14 +125,14 @@ class PaperTemplate:
 
     @classmethod
     def from_file(cls, path: Path) -> PaperTemplate:
+        """A template read from a regular file of at most ``TEMPLATE_LIMIT`` bytes."""
+        if not path.expanduser().exists() and not path.expanduser().is_symlink():
+            raise InputError("no such template file", path=path)
+        raw = read_limited(path.expanduser(), TEMPLATE_LIMIT)
         try:
-            text = path.expanduser().read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError("no such template file", path=path) from None
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("the template is not UTF-8 text", path=path) from None
-        except OSError as exc:
-            raise InputError(f"cannot read the template: {exc.strerror or exc}", path=path) from None
         return cls(text, path)
 
     def fields(self, entry: Entry) -> Mapping[str, str]:

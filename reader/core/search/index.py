@@ -201,6 +201,8 @@ class _Base:
         """
         try:
             with np.load(path, allow_pickle=False) as data:
+                if not _shapes_fit(data, len(paper_ids), signature):
+                    return None
                 if int(data["version"][0]) != CACHE_VERSION or _array_text(data["signature"]) != signature:
                     return None
                 ids = _array_text(data["ids"]).split("\n") if len(paper_ids) else []
@@ -220,6 +222,40 @@ class _Base:
         base = cls(ids, vocab, offsets, docs, codes, title_lengths)
         yield
         return base
+
+
+# What bounds each cached array's length: "one" value, a short "text", the papers "file" it indexes (no array
+# of words, ids or postings has more entries than that file has bytes), or exactly one entry per paper.
+_CACHE_BOUNDS = {
+    "version": "one", "signature": "text", "ids": "file", "vocab": "file", "offsets": "file", "docs": "file",
+    "codes": "file", "title_lengths": "papers",
+}
+
+
+def _shapes_fit(data: np.lib.npyio.NpzFile, papers: int, signature: str) -> bool:
+    """Whether each array in the cache is one-dimensional and no longer than the store allows, read from its
+    header before the array itself: a crafted cache can claim, or decompress into, arrays of any size."""
+    try:
+        file_bytes = int(signature.split(":")[1])  # ``_file_signature``: inode, size, mtime
+    except (IndexError, ValueError):
+        return False
+    if data.zip is None or sorted(data.files) != sorted(_CACHE_BOUNDS):
+        return False
+    limits = {"one": 1, "text": 4096, "file": file_bytes + 1, "papers": papers}
+    for name, bound in _CACHE_BOUNDS.items():
+        with data.zip.open(f"{name}.npy") as member:
+            version = np.lib.format.read_magic(member)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+            elif version == (2, 0):
+                shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+            else:
+                return False
+        if len(shape) != 1 or dtype.itemsize > 8 or shape[0] > limits[bound]:
+            return False
+        if bound == "papers" and shape[0] != papers:
+            return False
+    return True
 
 
 def _text_array(text: str) -> npt.NDArray[np.uint8]:

@@ -1,0 +1,128 @@
+"""What is not a regular file, or is too big to read whole, is refused before it can hang or eat memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reader.core.errors import InputError
+from reader.core.importers import MAX_BYTES, read_file
+from reader.core.inputs import read_limited
+from reader.core.search import SearchIndex
+from reader.core.search.index import _file_signature
+from reader.core.store import Store
+from reader.core.store.layout import Layout
+
+Cli = Callable[..., subprocess.CompletedProcess[bytes]]
+NOT_REGULAR = "not a regular file (a pipe, device or socket): save it to a file first"
+DEVICES = [pytest.param(Path(name), id=name) for name in ("/dev/zero", "/dev/urandom") if Path(name).exists()]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".lock"}
+
+
+@pytest.fixture
+def db(tmp_path: Path, make_store: Callable[[Path, int], list[str]]) -> Path:
+    path = tmp_path / "store" / "library.json"
+    path.parent.mkdir()
+    make_store(path, 3)
+    return path
+
+
+def test_a_fifo_as_an_import_file_is_refused_at_once(tmp_path: Path, db: Path, cli: Cli) -> None:
+    fifo = tmp_path / "papers.txt"
+    os.mkfifo(fifo)
+    before = snapshot(db.parent)
+    result = cli("import", str(fifo), "--db", str(db))  # no writer ever opens it: reading would wait forever
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"error: {fifo}: {NOT_REGULAR}\n"
+    assert snapshot(db.parent) == before
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "ids.txt").write_text("2401.00001\n")
+    assert cli("import", str(folder), "--db", str(db)).returncode == 0  # a FIFO inside a folder is passed over
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_endless_devices_are_refused_as_imports_and_templates(device: Path, db: Path, cli: Cli) -> None:
+    before = snapshot(db.parent)
+    result = cli("import", str(device), "--db", str(db))
+    assert (result.returncode, result.stderr.decode()) == (1, f"error: {device}: {NOT_REGULAR}\n")
+    result = cli("export", "--template", str(device), "--db", str(db))
+    assert (result.returncode, result.stderr.decode()) == (1, f"error: {device}: {NOT_REGULAR}\n")
+    link = db.parent.parent / "looks-like-a-file.md"
+    link.symlink_to(device)
+    result = cli("export", "--template", str(link), "--db", str(db))
+    assert (result.returncode, result.stderr.decode()) == (1, f"error: {link}: {NOT_REGULAR}\n")
+    assert snapshot(db.parent) == before
+
+
+def test_reads_stop_at_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"2401.00001\n" * 200)
+    with pytest.raises(InputError, match=r"too large \(0 MB; the limit is 0 MB\)"):
+        read_limited(big, 1000)
+    assert read_limited(big, 2200) == big.read_bytes()
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:  # sparse: no disk is used
+        handle.truncate(MAX_BYTES + 1)
+    with pytest.raises(InputError, match=r"too large \(200 MB; the limit is 200 MB\)"):
+        read_file(huge)
+
+
+def test_a_folder_import_has_a_total_cap(tmp_path: Path, db: Path, cli: Cli) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for number in range(3):  # 150 MB each, under the cap for one file; sparse, so nothing is written
+        with (folder / f"part{number}.json").open("wb") as handle:
+            handle.truncate(150 * 1024 * 1024)
+    before = snapshot(db.parent)
+    result = cli("import", str(folder), "--db", str(db))
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        f"error: {folder}: 3 files of 450 MB in all: more than the 400 MB one import reads; import them in parts\n"
+    )
+    assert snapshot(db.parent) == before
+
+
+def _bomb(cache: Path, length: int) -> None:
+    """The cache with its ``docs`` array swapped for ``length`` zeros: a few hundred KB that inflate to a lot."""
+    with zipfile.ZipFile(cache) as old:
+        members = {name: old.read(name) for name in old.namelist() if name != "docs.npy"}
+    with zipfile.ZipFile(cache, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new:
+        for name, data in members.items():
+            new.writestr(name, data)
+        with new.open("docs.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array_header_1_0(member, {"descr": "<i4", "fortran_order": False, "shape": (length,)})
+            chunk = bytes(1 << 22)
+            for _ in range(length * 4 // len(chunk)):
+                member.write(chunk)
+
+
+def test_a_crafted_index_cache_claiming_huge_arrays_is_not_loaded(db: Path) -> None:
+    store = Store(db)
+    entries = store.entries()
+    SearchIndex.load_or_build(entries, db)
+    cache = Layout(db).index
+    _bomb(cache, 50_000_000)  # 200 MB of postings for a store of three papers
+    assert cache.stat().st_size < 2_000_000
+    tracemalloc.start()
+    try:
+        cached = SearchIndex.cached([e.id for e in entries], [], db)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert cached is None  # refused by its header, before a byte of the array was read
+    assert peak < 20_000_000
+    assert _file_signature(db)  # the store itself is untouched and still indexes
+    assert SearchIndex.load_or_build(entries, db).search("sturdy storage")
+    store.close()
