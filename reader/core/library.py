@@ -79,7 +79,10 @@ def import_parsed(
     batches = [(os.path.abspath(p.path), p.format, counted.each(p.papers)) for p in files]
     with store.locked(), gc_paused():
         existing = store.records()
-        plan = plan_import(existing, batches, now_iso(), findable=existing.papers)
+        try:
+            plan = plan_import(existing, batches, now_iso(), findable=existing.papers)
+        except StoreError as exc:  # a stored record damaged by hand: named with its file
+            raise exc if exc.path else StoreError(exc.detail, path=store.path) from None
         if plan.records:
             if backup and existing:
                 store.backup()

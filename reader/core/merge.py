@@ -24,8 +24,10 @@ from reader.core.models import (
     MERGE_RULE,
     REPEAT_RULE,
     Link,
+    Paper,
     ParsedPaper,
     compact_record,
+    damaged_record,
     described_record,
 )
 from reader.core.text import fold, short_id, title_key
@@ -186,7 +188,11 @@ class _Index:
         if arxiv_id:
             self.by_arxiv.setdefault(arxiv_id, paper_id)
         if not record.get("stub"):
-            key = title_key(record["title"]) if key is None else key
+            if key is None:
+                title = record.get("title")
+                if type(title) is not str:
+                    raise damaged_record(paper_id, "title", title)
+                key = title_key(title)
             first = self.by_title.setdefault(key, paper_id)
             if first != paper_id:
                 more = self.more_by_title.setdefault(key, [])
@@ -315,7 +321,10 @@ def plan_import(
                 created_here.add(paper_id)
                 summary.new += 1
                 continue
-            old = records.get(paper_id) or existing[paper_id]
+            old = records.get(paper_id)
+            if old is None:
+                old = existing[paper_id]
+                Paper.from_dict(paper_id, old)  # a record damaged by hand is refused, not merged into
             merged, filled = merge_record(old, paper, source, now)
             index.add(paper_id, merged)
             if paper_id in created_here:
