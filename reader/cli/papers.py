@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from reader.cli.output import chosen_filter, one_line, print_json, print_ranked, print_table
@@ -94,11 +95,27 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         print(f"wrote {len(written)} files to {args.per_paper}", file=sys.stderr)
         return 0
     if args.output is None:
+        _refuse_stdout_into(store)
         sys.stdout.write(export.render(entries, fmt, template))
         return 0
-    target = library.write_export(entries, fmt, args.output, template=template)
+    target = library.write_export(entries, fmt, args.output, template=template, store=store.layout)
     print(f"wrote {len(entries)} papers to {target}", file=sys.stderr)
     return 0
+
+
+def _refuse_stdout_into(store: Store) -> None:
+    """``reader export >> library.json`` would write the export into the store: refused before a byte is."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return
+    for own in store.layout.owned:
+        try:
+            found = own.stat()
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == (out.st_dev, out.st_ino):
+            raise ReaderError("the output is a file of the store itself: an export never writes into it", path=own)
 
 
 def cmd_fetch(store: Store, args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from reader.core.merge import ImportPlan, plan_import
 from reader.core.models import Entry, ParsedPaper
 from reader.core.store import Store
 from reader.core.store.files import write_atomically
+from reader.core.store.layout import Layout
 from reader.core.store.store import now_iso
 from reader.core.text import strip_control
 
@@ -132,10 +133,22 @@ class _Counted:
 
 
 def write_export(
-    entries: Sequence[Entry], fmt: str, target: Path, *, template: export.PaperTemplate | None = None
+    entries: Sequence[Entry],
+    fmt: str,
+    target: Path,
+    *,
+    template: export.PaperTemplate | None = None,
+    store: Layout | None = None,
 ) -> Path:
-    """Write the notes file atomically, so an interrupted export leaves the old one."""
+    """Write the notes file atomically, so an interrupted export leaves the old one.
+
+    ``store`` is the store the papers come from: an export never replaces
+    one of its files (``library.json``, the state file, a backup...).
+    """
     target = target.expanduser()
+    if store is not None and store.owns(target):
+        raise StoreError("is a file of the store itself: an export never replaces it; choose another name",
+                         path=target)
     if target.is_dir():
         raise StoreError("is a directory; give a file name", path=target)
     if not target.parent.exists():
