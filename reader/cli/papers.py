@@ -72,7 +72,7 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     found = Session.open(store, index=True).rows(args.query, limit=args.limit)
     for problem in found.errors:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(one_line(f"warning: {problem}"), file=sys.stderr)
     assert found.entries is not None  # the session was opened with its index
     shown = found.entries[: args.limit]
     scores = found.scores[: args.limit] if found.scores is not None else [0.0] * len(shown)
@@ -92,14 +92,14 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     entries = select(store.entries(), chosen_filter(args))
     if args.per_paper is not None:
         written = export.write_per_paper(entries, args.per_paper, template)
-        print(f"wrote {len(written)} files to {args.per_paper}", file=sys.stderr)
+        print(one_line(f"wrote {len(written)} files to {args.per_paper}"), file=sys.stderr)
         return 0
     if args.output is None:
         _refuse_stdout_into(store)
         sys.stdout.write(export.render(entries, fmt, template))
         return 0
     target = library.write_export(entries, fmt, args.output, template=template, store=store.layout)
-    print(f"wrote {len(entries)} papers to {target}", file=sys.stderr)
+    print(one_line(f"wrote {len(entries)} papers to {target}"), file=sys.stderr)
     return 0
 
 
@@ -137,7 +137,7 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
     finally:
         done()
     plan = library.import_parsed(store, [parsed])
-    print(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers")
+    print(one_line(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers"))
     print(plan.total.line())
     return 0
 
@@ -166,7 +166,7 @@ def cmd_delete(store: Store, args: argparse.Namespace) -> int:
     backup = store.backup()
     removed = store.delete(ids)
     where = f" (backup in {backup})" if backup else ""
-    print(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}")
+    print(one_line(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}"))
     return 0
 
 

@@ -23,7 +23,7 @@ from reader.core.store import Store
 from reader.core.store.files import write_atomically
 from reader.core.store.layout import Layout
 from reader.core.store.store import now_iso
-from reader.core.text import strip_control
+from reader.core.text import is_text, strip_control
 
 Progress = Callable[[int, int, Path], None]  # done, total, the file
 ImportProgress = Callable[[int, int], None]  # papers merged so far, papers in all
@@ -77,7 +77,7 @@ def import_parsed(
     files = list(parsed)
     total = sum(len(p.papers) for p in files)
     counted = _Counted(total, progress)
-    batches = [(os.path.abspath(p.path), p.format, counted.each(p.papers)) for p in files]
+    batches = [(_source_name(p.path), p.format, counted.each(p.papers)) for p in files]
     with store.locked(), gc_paused():
         existing = store.records()
         try:
@@ -90,6 +90,12 @@ def import_parsed(
             store.write_papers({pid: _clean(record) for pid, record in plan.records.items()})
         counted.finish()
         return plan
+
+
+def _source_name(path: Path) -> str:
+    """The file a paper came from, as text the store can hold: bytes of a name that are not UTF-8 as ``\\xe9``."""
+    absolute = os.path.abspath(path)
+    return absolute if is_text(absolute) else os.fsencode(absolute).decode("utf-8", "backslashreplace")
 
 
 def import_paths(store: Store, paths: Sequence[Path], progress: Progress | None = None) -> ImportPlan:

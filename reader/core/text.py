@@ -46,6 +46,23 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Text for one line of a terminal: each control character (a file name's newline, an escape) and each
+    byte that was not UTF-8 shown as its backslash escape, so the line stays one and says what is there."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode() for ch in text)
+
+
+def is_text(text: str) -> bool:
+    """Whether ``text`` is valid Unicode: an argument made of bytes that are not UTF-8 holds surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def squash(text: str, view: bytes | None = None) -> str:
     """One line, single spaces: how titles and abstracts are shown.
 

@@ -8,6 +8,7 @@ Braces and LaTeX accents are removed from what is shown.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -24,6 +25,12 @@ from reader.core.text import bibtex_source, bibtex_text
 _ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _URL_FIELD = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _SKIPPED_TYPES = {"comment", "string", "preamble"}
+
+# bibtexparser logs each block it gives up on to the root logger, which prints it before our one-line
+# error: what it says comes back in that error (``failed_blocks``) instead.
+_PARSER_LOG = logging.getLogger("bibtexparser")
+_PARSER_LOG.addHandler(logging.NullHandler())
+_PARSER_LOG.propagate = False
 
 
 def sniff(text: str) -> bool:
