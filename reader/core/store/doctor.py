@@ -244,7 +244,7 @@ def restore(db: Path, name: str) -> Restored:
     except OSError as exc:
         raise StoreError(f"cannot lock the store, nothing restored: {exc.strerror or exc}", path=path) from None
     try:
-        saved = make_backup([path, state_path], Layout(path).backups)
+        saved = make_backup([path, state_path], Layout(path).backups, spare=source)
         try:
             write_atomically(path, papers_raw)
             if state_raw is not None:
