@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from reader.core.errors import ReaderError, StoreError
+from reader.core.urls import safe_url
 
 LinkKind = Literal["code", "project", "other"]
 LINK_KINDS = ("code", "project", "other")
@@ -208,12 +209,16 @@ class Paper(Described):
 
     @property
     def code_link(self) -> Link | None:
-        return next((link for link in self.links if link.kind == "code"), None)
+        return next((link for link in self.links if link.kind == "code" and _web(link.url)), None)
 
     @property
     def best_link(self) -> Link | None:
-        """The link a user most likely wants to copy: the code, else the first."""
-        return self.code_link or (self.links[0] if self.links else None)
+        """The link a user most likely wants to copy or open: the code, else the first; a web link or none.
+
+        A stored link that is not http(s) (a record edited by hand, an older
+        import) is never offered to a browser or the clipboard.
+        """
+        return self.code_link or next((link for link in self.links if _web(link.url)), None)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole stored record, abstract included: only what is set (see ``compact_record``)."""
@@ -364,6 +369,10 @@ _STATE_TYPES: dict[str, frozenset[type]] = {
     "starred": _JSON_TYPES["bool"], "read": _JSON_TYPES["bool"], "note": _JSON_TYPES["str"],
     "tags": frozenset({list}), "changed_at": _JSON_TYPES["str | None"], "status_at": _JSON_TYPES["str | None"],
 }
+
+
+def _web(url: str) -> bool:
+    return safe_url(url) is not None
 
 
 def _json_value(value: Any) -> Any:

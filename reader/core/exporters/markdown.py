@@ -22,6 +22,7 @@ from string import Template
 from reader.core.errors import InputError
 from reader.core.inputs import read_limited
 from reader.core.models import Entry
+from reader.core.urls import safe_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&$])")
 DEFAULT_HEADING = "Reading notes"
@@ -34,7 +35,9 @@ def escape_md(text: str) -> str:
 
 
 def md_url(url: str) -> str:
-    """An autolink that cannot be closed early by the URL itself."""
+    """An autolink that cannot be closed early by the URL itself; a link that is not http(s) is only text."""
+    if safe_url(url) is None:
+        return escape_md(url)  # a ``javascript:`` or ``file:`` value is never made clickable
     safe = url.replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
     return f"<{safe}>"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from reader.core.links import find_links
+from reader.core.links import find_links, safe_url
 from reader.core.merge import conflict, fold_repeat
 from reader.core.models import Link, ParsedPaper
 from reader.core.text import all_squashed, ascii_view, readable_latex, repair_mojibake, squash, title_key
@@ -114,8 +114,12 @@ def build(
     """A paper with the shown text made readable and the raw abstract kept.
 
     Links given by the source come first, then every link found in the
-    abstract (and ``link_text``, such as an arXiv comment).
+    abstract (and ``link_text``, such as an arXiv comment). Only web links
+    (http, https, ``www.``) are kept: a source's ``javascript:`` or
+    ``file:`` value is no link.
     """
+    if links:
+        links = [link for link in links if safe_url(link.url)]
     text = repair_mojibake(abstract)
     view = ascii_view(text)  # one pass that squash and find_links both read
     raw = squash(text, view)
