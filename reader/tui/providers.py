@@ -11,7 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from reader.core.keymap import KEYS
 from reader.core.models import Entry
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 
 
 class PaletteHost(Protocol):
