@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reader.core.errors import InputError
@@ -35,16 +37,23 @@ def _too_large(size: int, limit: int, path: Path) -> InputError:
     return InputError(f"too large ({megabytes(size)}; the limit is {megabytes(limit)})", path=path)
 
 
-def file_size(path: Path) -> int:
-    """The size of a regular file, or ``InputError`` saying why it is not one."""
+@contextmanager
+def _said(path: Path) -> Iterator[None]:
+    """An ``OSError`` as the one line a user reads."""
     try:
-        status = path.stat()
+        yield
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
     except PermissionError:
         raise InputError("permission denied", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def file_size(path: Path) -> int:
+    """The size of a regular file, or ``InputError`` saying why it is not one."""
+    with _said(path):
+        status = path.stat()
     _check(status.st_mode, path)
     return status.st_size
 
@@ -54,26 +63,19 @@ def read_limited(path: Path, limit: int) -> bytes:
     size = file_size(path)
     if size > limit:
         raise _too_large(size, limit, path)
-    try:
+    with _said(path):
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except PermissionError:
-        raise InputError("permission denied", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
     try:
-        _check(os.fstat(fd).st_mode, path)
-        chunks: list[bytes] = []
-        read = 0
-        while read <= limit:
-            chunk = os.read(fd, min(_CHUNK, limit + 1 - read))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            read += len(chunk)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        with _said(path):
+            _check(os.fstat(fd).st_mode, path)
+            chunks: list[bytes] = []
+            read = 0
+            while read <= limit:
+                chunk = os.read(fd, min(_CHUNK, limit + 1 - read))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                read += len(chunk)
     finally:
         os.close(fd)
     if read > limit:  # the file grew after it was measured

@@ -137,7 +137,7 @@ def fold_repeat(first: ParsedPaper, other: ParsedPaper) -> ParsedPaper:
         if spec.name == "stub":
             changes["stub"] = first.stub and other.stub
         elif spec.name == "links":
-            changes["links"] = _union_links(mine, theirs)
+            changes["links"] = union_links(mine, theirs)
         elif rule == "union":
             changes[spec.name] = _union_names(mine, theirs)
         elif mine in (None, "", ()) and theirs not in (None, "", ()):
@@ -147,14 +147,16 @@ def fold_repeat(first: ParsedPaper, other: ParsedPaper) -> ParsedPaper:
     return replace(first, **changes)
 
 
-def _union_links(mine: Sequence[Link], theirs: Sequence[Link]) -> tuple[Link, ...]:
-    seen = {link.url.rstrip("/").lower() for link in mine}
-    merged = list(mine)
-    for link in theirs:
-        key = link.url.rstrip("/").lower()
-        if key not in seen:
-            seen.add(key)
-            merged.append(link)
+def union_links(*groups: Iterable[Link]) -> tuple[Link, ...]:
+    """Links from several places, first occurrence wins, one per URL."""
+    seen: set[str] = set()
+    merged: list[Link] = []
+    for group in groups:
+        for link in group:
+            key = link.url.rstrip("/").lower()
+            if key not in seen:
+                seen.add(key)
+                merged.append(link)
     return tuple(merged)
 
 

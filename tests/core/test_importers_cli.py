@@ -92,11 +92,17 @@ def test_python_repr_file_is_refused(db: Path, broken: Path) -> None:
     assert snapshot(db.parent) == before
 
 
-def test_directory_with_one_bad_file_imports_nothing(db: Path, page: Page, tmp_path: Path) -> None:
+def inbox(tmp_path: Path) -> Path:
+    """A folder of three good paper lists."""
     folder = tmp_path / "inbox"
     folder.mkdir()
     for name in ("hf_browser_copy.txt", "handkept.bib", "arxiv_ids.txt"):
         shutil.copy(FIXTURES / name, folder / name)
+    return folder
+
+
+def test_directory_with_one_bad_file_imports_nothing(db: Path, page: Page, tmp_path: Path) -> None:
+    folder = inbox(tmp_path)
     bad = folder / "zz-broken.json"
     bad.write_text('[{"paper": {"id": "2501.00001", "title": "Cut off')
     before = snapshot(db.parent)
@@ -111,10 +117,7 @@ def test_directory_with_one_bad_file_imports_nothing(db: Path, page: Page, tmp_p
 
 
 def test_keep_going_imports_the_good_files_and_names_each_refused_one(db: Path, page: Page, tmp_path: Path) -> None:
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    for name in ("hf_browser_copy.txt", "handkept.bib", "arxiv_ids.txt"):
-        shutil.copy(FIXTURES / name, folder / name)
+    folder = inbox(tmp_path)
     cut = folder / "cut.json"
     cut.write_text('[{"paper": {"id": "2501.00001", "title": "Cut off')
     shopping = folder / "shopping.txt"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.safety.conftest import clean_env
+from tests.safety.conftest import clean_env, snapshot
 
 Cli = Callable[..., subprocess.CompletedProcess[bytes]]
 ID = "2601.00001"
@@ -21,10 +21,6 @@ def run(*args: str | bytes, stdin: bytes | None = None) -> subprocess.CompletedP
                           env=clean_env(), timeout=60)
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.suffix != ".lock"}
-
-
 def one_error_line(result: subprocess.CompletedProcess[bytes]) -> str:
     err = result.stderr.decode("utf-8")
     assert err.startswith("error: ") and err.endswith("\n") and err.count("\n") == 1, err
@@ -33,11 +29,8 @@ def one_error_line(result: subprocess.CompletedProcess[bytes]) -> str:
 
 
 @pytest.fixture
-def db(tmp_path: Path, make_store: Callable[[Path, int], list[str]]) -> Path:
-    path = tmp_path / "store" / "library.json"
-    path.parent.mkdir()
-    make_store(path, 3)
-    return path
+def db(small_db: Path) -> Path:
+    return small_db
 
 
 @pytest.mark.parametrize(

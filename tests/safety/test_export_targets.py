@@ -11,21 +11,15 @@ from pathlib import Path
 import pytest
 
 from reader.core.store.layout import Layout
-from tests.safety.conftest import clean_env
+from tests.safety.conftest import clean_env, snapshot
 
 Cli = Callable[..., subprocess.CompletedProcess[bytes]]
 REFUSED = "is a file of the store itself: an export never replaces it; choose another name"
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".lock"}
-
-
 @pytest.fixture
-def db(tmp_path: Path, make_store: Callable[[Path, int], list[str]], cli: Cli) -> Path:
-    path = tmp_path / "store" / "library.json"
-    path.parent.mkdir()
-    make_store(path, 3)
+def db(small_db: Path, cli: Cli) -> Path:
+    path = small_db
     assert cli("mark", "2601.00001", "--star", "--db", str(path)).returncode == 0
     assert cli("delete", "2601.00002", "--yes", "--db", str(path)).returncode == 0  # makes a backup
     return path

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from reader.core.store.layout import Layout
+from tests.safety.conftest import snapshot
 
 Cli = Callable[..., subprocess.CompletedProcess[bytes]]
 ID = "2601.00001"
@@ -31,10 +32,6 @@ STATE_DAMAGE = {
 }
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.suffix != ".lock"}
-
-
 def edit(path: Path, table: str, changes: dict[str, object]) -> None:
     """Change one record as a person with a text editor would: the JSON stays valid."""
     data = orjson.loads(path.read_bytes())
@@ -43,10 +40,8 @@ def edit(path: Path, table: str, changes: dict[str, object]) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path, make_store: Callable[[Path, int], list[str]], cli: Cli) -> Path:
-    path = tmp_path / "store" / "library.json"
-    path.parent.mkdir()
-    make_store(path, 3)
+def db(small_db: Path, cli: Cli) -> Path:
+    path = small_db
     assert cli("mark", ID, "--star", "--db", str(path)).returncode == 0  # a state record to edit
     return path
 

@@ -60,10 +60,8 @@ def edit(path: Path, table: str, key: str, changes: dict[str, object]) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path, make_store: Callable[[Path, int], list[str]], cli: Cli) -> Path:
-    path = tmp_path / "store" / "library.json"
-    path.parent.mkdir()
-    make_store(path, 3)
+def db(small_db: Path, cli: Cli) -> Path:
+    path = small_db
     assert cli("note", ID, "a note", "--db", str(path)).returncode == 0
     return path
 

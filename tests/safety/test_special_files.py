@@ -15,22 +15,16 @@ import pytest
 from reader.core.errors import InputError
 from reader.core.importers import MAX_BYTES, read_file
 from reader.core.inputs import read_limited
+from tests.safety.conftest import snapshot
 
 Cli = Callable[..., subprocess.CompletedProcess[bytes]]
 NOT_REGULAR = "not a regular file (a pipe, device or socket): save it to a file first"
 DEVICES = [pytest.param(Path(name), id=name) for name in ("/dev/zero", "/dev/urandom") if Path(name).exists()]
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".lock"}
-
-
 @pytest.fixture
-def db(tmp_path: Path, make_store: Callable[[Path, int], list[str]]) -> Path:
-    path = tmp_path / "store" / "library.json"
-    path.parent.mkdir()
-    make_store(path, 3)
-    return path
+def db(small_db: Path) -> Path:
+    return small_db
 
 
 def test_a_fifo_as_an_import_file_is_refused_at_once(tmp_path: Path, db: Path, cli: Cli) -> None:

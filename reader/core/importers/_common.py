@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from reader.core.links import find_links, safe_url
 from reader.core.merge import conflict, fold_repeat
+from reader.core.merge import union_links as merge_links
 from reader.core.models import Link, ParsedPaper
 from reader.core.text import all_squashed, ascii_view, readable_latex, repair_mojibake, squash, title_key
 
@@ -87,19 +88,6 @@ def as_int(value: object) -> int | None:
 
 def as_str(value: object) -> str:
     return value if isinstance(value, str) else ""
-
-
-def merge_links(*groups: Iterable[Link]) -> tuple[Link, ...]:
-    """Links from several places, first occurrence wins, one per URL."""
-    seen: set[str] = set()
-    merged: list[Link] = []
-    for group in groups:
-        for link in group:
-            key = link.url.rstrip("/").lower()
-            if key not in seen:
-                seen.add(key)
-                merged.append(link)
-    return tuple(merged)
 
 
 def build(
