@@ -308,20 +308,33 @@ def _inline_abstract(paper_id: str, data: Mapping[str, Any]) -> Abstract:
     return Abstract(abstract, raw) if abstract else NO_ABSTRACT
 
 
+_CHANGED = "changed"  # the field that says when this one last changed
+_SYNC = "sync"  # how a sync merges two machines' changes to the field
+
+
 @dataclass(frozen=True, slots=True)
 class ReadingState:
     """What the user did with a paper; kept apart from the imported record.
 
     ``status`` is the one record of whether a paper was read; ``read`` is
-    read from it.
+    read from it. Each field the user sets carries when it last changed
+    (``CHANGE_TIMES``): when two machines changed the same paper, a sync
+    merges it field by field (``SYNC_RULE``): status and star by the later
+    change, tags as sets, notes line by line. A note both machines changed on
+    the same lines keeps both versions, marked, and ``conflict`` says so
+    until the note is edited again.
     """
 
-    status: str = "to-read"
-    starred: bool = False
-    note: str = ""
-    tags: tuple[str, ...] = ()
-    changed_at: str | None = None
-    status_at: str | None = None  # when the status last changed: stats and sorting use it
+    status: str = field(default="to-read", metadata={_CHANGED: "status_at", _SYNC: "later"})
+    starred: bool = field(default=False, metadata={_CHANGED: "starred_at", _SYNC: "later"})
+    note: str = field(default="", metadata={_CHANGED: "note_at", _SYNC: "text"})
+    tags: tuple[str, ...] = field(default=(), metadata={_CHANGED: "tags_at", _SYNC: "set"})
+    conflict: bool = False  # the note holds two machines' versions, marked: a sync could not merge them
+    changed_at: str | None = None  # the last change of any field
+    status_at: str | None = None  # stats and sorting use it too
+    starred_at: str | None = None
+    note_at: str | None = None
+    tags_at: str | None = None
 
     @property
     def read(self) -> bool:
@@ -351,24 +364,23 @@ class ReadingState:
             "".join(tags)
         except TypeError:
             raise damaged_record(paper_id, "tags", tags, "a list of text", _holding(tags)) from None
-        return cls(
-            status=status,
-            starred=data.get("starred", False),
-            note=data.get("note", ""),
-            tags=tuple(tags),
-            changed_at=data.get("changed_at"),
-            status_at=data.get("status_at"),
-        )
+        values = {name: data[name] for name in _STATE_PLAIN.intersection(data)}
+        return cls(status=status, tags=tuple(tags), **values)
 
     def with_changes(self, **changes: Any) -> ReadingState:
         return replace(self, **changes)
 
 
+# When each field the user sets last changed: field -> the field holding its time.
+CHANGE_TIMES = {spec.name: spec.metadata[_CHANGED] for spec in fields(ReadingState) if _CHANGED in spec.metadata}
+# How a sync merges a field both machines changed: "later" change wins, "set" of tags, "text" merged by lines.
+SYNC_RULE = {spec.name: spec.metadata[_SYNC] for spec in fields(ReadingState) if _SYNC in spec.metadata}
 # The JSON types of a reading state's fields ("read" only in records older than "status").
 _STATE_TYPES: dict[str, frozenset[type]] = {
-    "starred": _JSON_TYPES["bool"], "read": _JSON_TYPES["bool"], "note": _JSON_TYPES["str"],
-    "tags": frozenset({list}), "changed_at": _JSON_TYPES["str | None"], "status_at": _JSON_TYPES["str | None"],
+    "read": _JSON_TYPES["bool"],
+    **{spec.name: _JSON_TYPES[str(spec.type)] for spec in fields(ReadingState) if spec.name != "status"},
 }
+_STATE_PLAIN = frozenset(spec.name for spec in fields(ReadingState)) - {"status", "tags"}
 
 
 def _web(url: str) -> bool:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import StoreError
+from reader.core.models import CHANGE_TIMES
 from reader.core.store.files import Tables
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 PAPERS = "papers"
 ABSTRACTS = "abstracts"
@@ -41,6 +42,22 @@ def _abstracts_apart(data: Tables) -> Tables:
     return {**data, PAPERS: papers, ABSTRACTS: abstracts}
 
 
+def _field_times(data: Tables) -> Tables:
+    """Schema 3: each field the user sets carries when it changed (a sync merges by them).
+
+    Before, only the status had its time: the others take the record's last
+    change, the best known, where they are set; unset ones have no time.
+    """
+    states: dict[str, dict[str, Any]] = {}
+    for pid, record in data.get(STATE, {}).items():
+        states[pid] = state = dict(record)
+        known = record.get("changed_at")
+        for name, at in CHANGE_TIMES.items():
+            if known is not None and state.get(at) is None and state.get(name) not in (None, False, "", [], "to-read"):
+                state[at] = known
+    return {**data, STATE: states}
+
+
 def _unchanged(data: Tables) -> Tables:
     return data
 
@@ -50,8 +67,8 @@ def _unchanged(data: Tables) -> Tables:
 # version 1's shape, so the step only has to add the stamp (done by ``migrate``).
 Migration = Callable[[Tables], Tables]
 MIGRATIONS: dict[str, dict[int, Migration]] = {
-    PAPERS: {0: _unchanged, 1: _abstracts_apart},
-    STATE: {0: _unchanged, 1: _unchanged},
+    PAPERS: {0: _unchanged, 1: _abstracts_apart, 2: _unchanged},
+    STATE: {0: _unchanged, 1: _unchanged, 2: _field_times},
 }
 
 

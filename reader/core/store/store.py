@@ -41,7 +41,7 @@ from tinydb.table import Document, Table
 
 from reader.core.errors import NotFoundError, StoreError
 from reader.core.heap import gc_paused
-from reader.core.models import Abstract, Entry, Paper, ReadingState, StoredAbstract
+from reader.core.models import CHANGE_TIMES, Abstract, Entry, Paper, ReadingState, StoredAbstract
 from reader.core.store.backups import list_backups, make_backup
 from reader.core.store.files import AtomicJSONStorage, Kept, StoredTable, Tables
 from reader.core.store.layout import Layout, resolve_store_location
@@ -112,10 +112,19 @@ def clean_state(state: ReadingState) -> ReadingState:
 
 
 def _stamp(old: ReadingState, change: Callable[[ReadingState], ReadingState], stamp: str) -> ReadingState:
-    new = clean_state(change(old)).with_changes(changed_at=stamp)
-    if new.status != old.status:
-        new = new.with_changes(status_at=stamp)
-    return new
+    """``change`` applied to ``old``, each field it changed stamped with when (a sync merges by these times).
+
+    A note marked in conflict by a sync stays flagged until the note itself is edited.
+    """
+    new = clean_state(change(old))
+    times: dict[str, Any] = {at: stamp for name, at in CHANGE_TIMES.items() if getattr(new, name) != getattr(old, name)}
+    if new.note != old.note and new.conflict == old.conflict:
+        times["conflict"] = False
+    return new.with_changes(changed_at=stamp, **times)
+
+
+def _as(state: ReadingState) -> Callable[[ReadingState], ReadingState]:
+    return lambda _: state
 
 
 _STATE_DAMAGE = "damaged reading state"
@@ -420,11 +429,16 @@ class Store:
         return self.update_states(paper_ids, lambda state: state.with_changes(**changes))
 
     def restore_states(self, states: dict[str, ReadingState]) -> None:
-        """Write back earlier states as they were (undo), in one atomic write."""
+        """Write back earlier states (undo), in one atomic write.
+
+        The fields put back are stamped now: an undo is a change like any
+        other, and a sync must not let an older change elsewhere win over it.
+        """
         with self.locked():
             self._states.forget()
+            stamp = now_iso()
             present = {
-                pid: clean_state(state).to_dict()
+                pid: _stamp(self._state(pid), _as(state), stamp).to_dict()
                 for pid, state in states.items()
                 if self._paper_table.has(pid)
             }
