@@ -50,6 +50,7 @@ COMMANDS = {
     "mark": "marks",
     "note": "marks",
     "tag": "marks",
+    "sync": "syncing",
 }
 UPKEEP = ("config", "doctor", "restore")
 
@@ -71,7 +72,7 @@ def _command(name: str) -> Callable[..., int]:
 
 
 # Arguments that name files or ids, not text to keep: bytes that are not UTF-8 are fine in a file name.
-_NOT_TEXT = frozenset({"db", "id", "ids", "backup", "command", "action", "key"})
+_NOT_TEXT = frozenset({"db", "id", "ids", "backup", "command", "action", "key", "remote"})
 
 
 _SAID = {"text": "the note", "tags": "the tag", "query": "the query", "value": "the value"}

@@ -151,6 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(p)
 
     p = commands.add_parser(
+        "sync", help="sync the store with your other machines through a git remote (init, status)",
+        description="'reader sync init REMOTE' sets the store up to sync with a git remote (a path, "
+        "user@host:path or https://...; a path that does not exist yet becomes an empty repository); a store "
+        "with no papers takes the remote's library. 'reader sync' then sends what changed here, receives what "
+        "changed elsewhere and merges them paper by paper; 'reader sync status' says what would move.",
+    )
+    p.add_argument("action", nargs="?", choices=["init", "status"], help="init: set up; status: what would move")
+    p.add_argument("remote", nargs="?", metavar="REMOTE", help="with init: the git remote to sync with")
+    p.add_argument("--offline", action="store_true", help="with status: do not ask the remote")
+    add_db(p)
+
+    p = commands.add_parser(
         "fetch", help="download and import today's Hugging Face daily papers, or an arXiv query",
         description="Download a paper list and import it like 'reader import' (all or none). Without "
         "options: today's Hugging Face daily papers. A copy of the download is kept in fetch.dir.",

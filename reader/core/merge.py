@@ -23,12 +23,14 @@ from reader.core.models import (
     AGREEMENT,
     MERGE_RULE,
     REPEAT_RULE,
+    Described,
     Link,
     Paper,
     ParsedPaper,
     compact_record,
     damaged_record,
     described_record,
+    is_empty,
 )
 from reader.core.text import fold, short_id, title_key
 
@@ -79,7 +81,7 @@ _YEAR = re.compile(r"\s*(\d{4})(?!\d)")
 _NAME_WORD = re.compile(r"[^\W_]{2,}")  # a word of two letters or more: initials say too little
 
 
-def _value(record: ParsedPaper | Mapping[str, Any], name: str) -> Any:
+def _value(record: Described | Mapping[str, Any], name: str) -> Any:
     return record.get(name) if isinstance(record, Mapping) else getattr(record, name)
 
 
@@ -110,7 +112,7 @@ def _disagree(rule: str, one: Any, other: Any) -> bool:
     raise AssertionError(f"unknown agreement rule {rule!r}")
 
 
-def conflict(one: ParsedPaper | Mapping[str, Any], other: ParsedPaper | Mapping[str, Any]) -> str | None:
+def conflict(one: Described | Mapping[str, Any], other: Described | Mapping[str, Any]) -> str | None:
     """The field that says two records with the same title are different works, or None.
 
     Only fields both records give are compared (``models.AGREEMENT``): a
@@ -173,7 +175,7 @@ def _union_names(mine: Sequence[str], theirs: Sequence[str]) -> tuple[str, ...]:
     return tuple(merged)
 
 
-class _Index:
+class PaperIndex:
     """Find a stored paper by arXiv id or by normalised title (with nothing in conflict)."""
 
     def __init__(self, records: Mapping[str, dict[str, Any]]) -> None:
@@ -202,7 +204,7 @@ class _Index:
                     more.append(paper_id)
 
     def find(
-        self, paper: ParsedPaper, planned: Mapping[str, dict[str, Any]]
+        self, paper: Described, planned: Mapping[str, dict[str, Any]]
     ) -> tuple[str | None, str | None]:
         """The stored paper that ``paper`` is, if any; and the title key, when it was needed.
 
@@ -294,6 +296,59 @@ def merge_record(old: dict[str, Any], paper: ParsedPaper, source: str, now: str)
     return merged, filled
 
 
+def merge_copies(
+    base: Mapping[str, Any] | None, ours: Mapping[str, Any], theirs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """One whole record (abstract included) from two machines' copies of one paper, as an import merges.
+
+    A field only one side changed since ``base`` takes that side's value.
+    Where both changed it: links and sources are the union of both, counts
+    the larger (a newer source knows better, and they only grow), the date
+    added the earlier, and a stub gives way to the full record; any other
+    field keeps ours, as an import fills a field and never overwrites it.
+    The abstract and its raw text go together.
+    """
+    old = base or {}
+    merged: dict[str, Any] = {}
+    for name in dict.fromkeys([*ours, *theirs]):
+        if name == "abstract_raw":
+            continue
+        mine, other, was = ours.get(name), theirs.get(name), old.get(name)
+        if mine == other or other == was:
+            merged[name] = mine
+        elif mine == was:
+            merged[name] = other
+        else:
+            merged[name] = _both_changed(name, ours, theirs)
+    side = ours if merged.get("abstract") == ours.get("abstract") else theirs
+    merged["abstract_raw"] = side.get("abstract_raw")
+    return compact_record(merged)
+
+
+def _both_changed(name: str, ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> Any:
+    mine, other = ours.get(name), theirs.get(name)
+    rule = MERGE_RULE.get(name, "fill")
+    if name == "links":
+        return _merge_links(mine or [], _links(theirs, other or []))
+    if name == "sources":
+        return list(dict.fromkeys([*(mine or []), *(other or [])]))
+    if name == "added_at":
+        return min(value for value in (mine, other) if value) if mine or other else mine
+    if rule == "refresh":
+        counts = [value for value in (mine, other) if isinstance(value, int)]
+        return max(counts) if counts else mine
+    if name in ("title", "stub") and ours.get("stub") and not theirs.get("stub"):
+        return other
+    return other if is_empty(mine) else mine
+
+
+def _links(record: Mapping[str, Any], links: list[dict[str, Any]]) -> list[Link]:
+    try:
+        return [Link.from_dict(link) for link in links]
+    except TypeError as exc:
+        raise damaged_record(str(record.get("title", "?")), "links", None, "a list of links", str(exc)) from None
+
+
 def plan_import(
     existing: Mapping[str, dict[str, Any]],
     batches: Iterable[tuple[str, str, Iterable[ParsedPaper]]],
@@ -307,7 +362,7 @@ def plan_import(
     and stub flags, when that is cheaper to go through than ``existing``
     (whose records the store may read from disk one by one).
     """
-    index = _Index(existing if findable is None else findable)
+    index = PaperIndex(existing if findable is None else findable)
     records: Records = {}
     taken = _Taken(records, existing)  # it looks into both as they grow
     summaries: list[FileSummary] = []

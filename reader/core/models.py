@@ -98,7 +98,7 @@ def described_record(paper: Described) -> dict[str, Any]:
     return record
 
 
-def _is_empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
     """None, False and empty text or lists; a count of 0 is kept (it is not "unknown")."""
     if value is None or value is False:
         return True
@@ -116,7 +116,7 @@ def compact_record(record: dict[str, Any]) -> dict[str, Any]:
     compact = {
         key: value
         for key, value in record.items()
-        if key == "title" or not _is_empty(value)
+        if key == "title" or not is_empty(value)
     }
     if compact.get("abstract_raw") == compact.get("abstract", ""):
         compact.pop("abstract_raw", None)

@@ -63,6 +63,16 @@ class Layout:
         return self.papers.with_name(f".{self.papers.name}.search-index")
 
     @property
+    def sync(self) -> Path:
+        """The git repository ``reader sync`` keeps the store's history in and shares with a remote."""
+        return self.papers.with_name(self.papers.name + ".sync")
+
+    @property
+    def staged(self) -> Path:
+        """Where a sync writes the store's next files before it moves them in, both or neither."""
+        return self.sync / "staged"
+
+    @property
     def written(self) -> tuple[Path, ...]:
         """The files replaced by atomic writes (whose temp files a clean-up may remove)."""
         return (self.papers, self.state, self.places, self.index)
@@ -74,8 +84,12 @@ class Layout:
 
     @property
     def owned(self) -> tuple[Path, ...]:
-        """Every file the store keeps beside itself (the backups folder stands for what is in it)."""
-        return (self.papers, self.state, self.lock, self.places, self.index, self.backups)
+        """Every file the store keeps beside itself (the backups and sync folders stand for what is in them)."""
+        return (self.papers, self.state, self.lock, self.places, self.index, *self.folders)
+
+    @property
+    def folders(self) -> tuple[Path, Path]:
+        return (self.backups, self.sync)
 
     def owns(self, path: Path) -> bool:
         """Whether writing to ``path`` would replace one of the store's files, a backup or a temp file.
@@ -85,7 +99,8 @@ class Layout:
         """
         target = Path(os.path.realpath(path.expanduser()))
         owned = [Path(os.path.realpath(own)) for own in self.owned]
-        if target in owned or any(parent == owned[-1] for parent in target.parents):
+        folders = [Path(os.path.realpath(folder)) for folder in self.folders]
+        if target in owned or any(parent in folders for parent in target.parents):
             return True
         if target.parent == owned[0].parent and target.name.startswith(TEMP_PREFIX):
             return True
@@ -95,7 +110,7 @@ class Layout:
             return False
         return any(
             (found.st_dev, found.st_ino) == (own.st_dev, own.st_ino)
-            for own in (_stat(owned_path) for owned_path in owned[:-1]) if own is not None
+            for own in (_stat(owned_path) for owned_path in owned if owned_path not in folders) if own is not None
         )
 
     def stale_temp_files(self) -> list[Path]:

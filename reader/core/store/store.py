@@ -43,7 +43,7 @@ from reader.core.errors import NotFoundError, StoreError
 from reader.core.heap import gc_paused
 from reader.core.models import CHANGE_TIMES, Abstract, Entry, Paper, ReadingState, StoredAbstract
 from reader.core.store.backups import list_backups, make_backup
-from reader.core.store.files import AtomicJSONStorage, Kept, StoredTable, Tables
+from reader.core.store.files import AtomicJSONStorage, Kept, StoredTable, Tables, dump_lines
 from reader.core.store.layout import Layout, resolve_store_location
 from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.schema import (
@@ -57,6 +57,7 @@ from reader.core.store.schema import (
     split_record,
     stamped,
 )
+from reader.core.store.staged import is_ready, roll_forward
 from reader.core.text import strip_control
 
 LOCK_TIMEOUT = 15.0
@@ -200,9 +201,24 @@ class Store:
                     path=self.path,
                 ) from None
             try:
+                self._finish_sync()
                 yield
             finally:
                 self._lock.release()
+
+    def _finish_sync(self) -> None:
+        """A sync killed while it moved its files in is finished before anything reads or writes (``staged``)."""
+        try:
+            moved = roll_forward(self.layout)
+        except OSError as exc:
+            raise StoreError(
+                f"change not saved: cannot finish the last sync ({exc.strerror or exc}); "
+                "the store on disk is unchanged",
+                path=self.path,
+            ) from None
+        if moved:
+            self._papers.forget()
+            self._states.forget()
 
     def _open(self) -> None:
         """Check both files before anything is written; migrate old ones (after a backup).
@@ -214,7 +230,7 @@ class Store:
         they may be its own.
         """
         pending = self._outdated()
-        if not pending and not self.layout.stale_temp_files():
+        if not pending and not self.layout.stale_temp_files() and is_ready(self.layout) is None:
             return
         try:
             with self.locked(timeout=LOCK_TIMEOUT if pending else 0):
@@ -223,7 +239,7 @@ class Store:
                         path.unlink()
                 self._papers.forget()
                 self._states.forget()
-                pending = self._outdated()
+                pending = self._outdated()  # after a sync's files were moved in
                 if pending:
                     self.backup()
                     for storage, data, kind, version in pending:
@@ -400,6 +416,31 @@ class Store:
         """
         self._papers.forget()
         return WholeRecords(self._papers_raw(), self._abstracts_raw())
+
+    def states(self) -> Mapping[str, dict[str, Any]]:
+        """Every reading state's record as on disk now (re-read: for a sync under ``locked``)."""
+        self._states.forget()
+        return self._states_raw()
+
+    def papers_file_with(
+        self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()
+    ) -> Iterator[bytes]:
+        """The papers file as ``write_papers`` would write it, as lines for a caller to write elsewhere first.
+
+        A sync stages both files of the store before it moves them in
+        (``staged``); new records are added in the order of ``records``.
+        """
+        return dump_lines(stamped(self._rewritten(records, removed), PAPERS))
+
+    def state_file_with(
+        self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()
+    ) -> Iterator[bytes]:
+        """The state file with these records put and ``removed`` dropped, as lines (see ``papers_file_with``)."""
+        data = self._states.read() or {}
+        gone = set(removed)
+        states = {pid: record for pid, record in data.get(STATE, {}).items() if pid not in gone}
+        states.update(records)
+        return dump_lines(stamped({**data, STATE: states}, STATE))
 
     # -- reading state ------------------------------------------------------
 
