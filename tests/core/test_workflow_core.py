@@ -8,7 +8,7 @@ import pytest
 
 from reader.core import library, sorting, stats
 from reader.core.history import History
-from reader.core.models import Entry, Paper, ReadingState
+from reader.core.models import Entry, Paper
 from reader.core.search import related
 from reader.core.search.index import SearchIndex
 from reader.core.store import Store

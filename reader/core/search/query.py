@@ -1,7 +1,8 @@
 """The query language of the search box and ``reader search``.
 
 Plain words are matched fuzzily through the search index; the rest narrows
-the result: ``is:unread`` ``is:read`` ``is:reading`` ``is:starred``, ``has:code``
+the result: ``is:unread`` ``is:read`` ``is:reading`` ``is:starred``
+``is:conflict`` (a note a sync kept in two versions), ``has:code``
 ``has:note`` ``has:tags`` ``has:link``, ``tag:rl``, ``year:2025`` (or
 ``year:2023..2025``), ``author:name``, ``"exact phrase"``, and ``-word`` (or
 ``-tag:x``, ``-is:read``) to exclude. ``-word`` drops every paper that
@@ -31,7 +32,7 @@ _YEAR = re.compile(r"^(\d{4})(?:\.\.(\d{4}))?$")
 _ARXIV_YEAR = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}")
 _WORD_SPAN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 
-IS_VALUES = ("unread", "read", "reading", "to-read", "starred")
+IS_VALUES = ("unread", "read", "reading", "to-read", "starred", "conflict")
 HAS_VALUES = ("code", "note", "tags", "link", "project", "abstract")
 FIELDS = ("is", "has", "tag", "year", "author")
 WORD_SHARE = 0.5  # a paper must match half the words of a query of three or more
@@ -97,6 +98,7 @@ def _is(value: str) -> Predicate | None:
         "reading": lambda e: e.state.status == "reading",
         "to-read": lambda e: e.state.status == "to-read",
         "starred": lambda e: e.state.starred,
+        "conflict": lambda e: e.state.conflict,
     }
     return checks.get(value)
 

@@ -19,7 +19,8 @@ together):
 
 Papers imported on both sides under different ids (a BibTeX entry here, its
 arXiv listing there) are found as an import finds a paper (``merge.PaperIndex``)
-and become one, under our id.
+and become one, under the id the remote already holds (other machines may
+know it).
 
 This runs in the sync rather than as a driver git calls per file: git would
 start a process per shard, and its merge writes a work tree file by file,
@@ -67,7 +68,7 @@ class Outcome:
 
     conflicts: list[str] = field(default_factory=list)  # notes that kept both versions, marked
     kept: list[tuple[str, str]] = field(default_factory=list)  # (id, "here"/"there": where it was deleted)
-    joined: list[tuple[str, str]] = field(default_factory=list)  # (their id, our id): one paper now
+    joined: list[tuple[str, str]] = field(default_factory=list)  # (our id, their id): one paper, under theirs
     apart: list[tuple[str, str]] = field(default_factory=list)  # (id, new id): two works shared an id
 
 
@@ -219,7 +220,7 @@ class Merge:
         self.outcome.apart.append((paper_id, candidate))
 
     def _join_imports(self) -> None:
-        """Papers each side imported under ids the other does not have, found to be one paper: ours takes theirs in."""
+        """Papers each side imported under ids the other does not have, found to be one paper: merged under theirs."""
         ours_new = self._new_papers(self.ours, self.ours_moved)
         if not ours_new:
             return
@@ -232,14 +233,14 @@ class Merge:
             found, _ = index.find(Paper.from_dict(pid, item.paper), {})
             if found is None or found == pid:
                 continue
-            target, there = self._shard(shard_of(found)), self._shard(shard_of(pid))
-            ours, gone = target.get(found), there.get(pid)
-            if ours is None or gone is None:
+            gone, kept = self._shard(shard_of(found)), self._shard(shard_of(pid))
+            ours, theirs = gone.get(found), kept.get(pid)
+            if ours is None or theirs is None:
                 continue
-            del there[pid]
-            paper = merge_copies(None, ours.paper or {}, gone.paper or {})
-            target[found] = Item(paper, _three_way(None, ours.state, gone.state, partial(self._merge_states, found)))
-            self.outcome.joined.append((pid, found))
+            del gone[found]  # the id the remote already holds stays: other machines may know it
+            paper = merge_copies(None, ours.paper or {}, theirs.paper or {})
+            kept[pid] = Item(paper, _three_way(None, ours.state, theirs.state, partial(self._merge_states, pid)))
+            self.outcome.joined.append((found, pid))
 
     def _new_papers(self, side: Side, moved: set[int]) -> dict[str, Item]:
         """The papers ``side`` added since the base under ids the other side does not hold."""
@@ -356,14 +357,20 @@ def merge_states(
         at = CHANGE_TIMES[name]
         old, one, two = getattr(was, name), getattr(mine, name), getattr(other, name)
         one_at, two_at = getattr(mine, at), getattr(other, at)
-        if one == two:
+        if rule == "later":  # changed means set since the base, even back to the base's value
+            one_changed, two_changed = one_at != getattr(was, at), two_at != getattr(was, at)
+            if one == two:
+                value, when = one, _later(one_at, two_at)
+            elif one_changed != two_changed:
+                value, when = (one, one_at) if one_changed else (two, two_at)
+            else:
+                value, when = (two, two_at) if _when(two_at) > _when(one_at) else (one, one_at)
+        elif one == two:
             value, when = one, _later(one_at, two_at)
         elif one == old:
             value, when = two, two_at
         elif two == old:
             value, when = one, one_at
-        elif rule == "later":
-            value, when = (two, two_at) if _when(two_at) > _when(one_at) else (one, one_at)
         elif rule == "set":
             value, when = merge_tags(old, one, two), _later(one_at, two_at)
         else:

@@ -51,8 +51,8 @@ class SyncReport:
         for pid, deleted in self.outcome.kept:
             places = ("here", elsewhere) if deleted == "here" else (elsewhere, "here")
             lines.append(f"kept {pid}: deleted {places[0]} but edited {places[1]}")
-        lines += [f"one paper imported on both machines: {theirs} is now {ours}"
-                  for theirs, ours in self.outcome.joined]
+        lines += [f"one paper imported here and on another machine: {ours} is now {theirs}"
+                  for ours, theirs in self.outcome.joined]
         lines += [f"two papers shared the id {pid}: the other machine's is now {new}"
                   for pid, new in self.outcome.apart]
         return lines
