@@ -1,7 +1,8 @@
 """Check a store without changing it, and put a backup back.
 
 ``diagnose`` never writes: it is what a user runs when the store will not
-open, so it must work on exactly the files that ``Store`` refuses. ``restore``
+open, so it must work on exactly the files that ``Store`` refuses. It checks
+the sync repository too, when the store has one. ``restore``
 backs up the current files (even damaged ones: they may hold the only copy of
 a recent note) before it replaces them with a backup's.
 """
@@ -21,6 +22,7 @@ from reader.core.store.layout import Layout, resolve_store_location
 from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.schema import SCHEMA_VERSION, schema_version
 from reader.core.store.store import LOCK_TIMEOUT
+from reader.core.sync import checks as sync_checks
 
 _KINDS = ("papers", "state")
 
@@ -169,6 +171,8 @@ def diagnose(db: Path) -> Report:
         report.add("warning", f"{len(stale)} temp files from an interrupted write ({names}); "
                    "removed the next time the store is opened", path.parent)
     report.backups = [_backup_info(b, path.name, state_path.name) for b in list_backups(Layout(path).backups)]
+    for level, message in sync_checks.diagnose(Layout(path)):
+        report.add(level, message, Layout(path).sync)
     return report
 
 

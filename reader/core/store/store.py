@@ -191,7 +191,7 @@ class Store:
             except LockTimeout:
                 raise StoreError(
                     f"the store is busy: another reader process held {self.layout.lock.name} for "
-                    f"{LOCK_TIMEOUT:.0f} s; change not saved",
+                    f"{timeout:g} s; change not saved",
                     path=self.path,
                 ) from None
             except OSError as exc:

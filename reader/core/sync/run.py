@@ -21,7 +21,7 @@ import orjson
 
 from reader.core.store import Store, staged
 from reader.core.store.schema import SCHEMA_VERSION
-from reader.core.store.store import now_iso
+from reader.core.store.store import LOCK_TIMEOUT, now_iso
 from reader.core.sync.apply import Counts, apply, diff
 from reader.core.sync.git import HEAD_REF, NETWORK_TIMEOUT, REMOTE, TRACKING, Git, SyncError
 from reader.core.sync.merging import Merge, Outcome, Side
@@ -122,8 +122,12 @@ def _remote_url(remote: str) -> str:
     return str(folder)
 
 
-def sync(store: Store) -> SyncReport:
-    """Commit, fetch, merge, write the store and push; see the module's description."""
+def sync(store: Store, *, lock_timeout: float = LOCK_TIMEOUT) -> SyncReport:
+    """Commit, fetch, merge, write the store and push; see the module's description.
+
+    The store's lock is waited for at most ``lock_timeout`` seconds: a sync
+    never runs while another writer holds it.
+    """
     repo = Repo(store.layout)
     repo.require()
     remote = repo.remote
@@ -132,7 +136,7 @@ def sync(store: Store) -> SyncReport:
         for _ in range(PUSH_TRIES):
             if remote is not None:
                 fetch(repo)
-            merged, theirs = _merge_locally(repo, store, report)
+            merged, theirs = _merge_locally(repo, store, report, lock_timeout)
             if remote is None or merged is None or merged == theirs or push(repo, merged):
                 break
         else:
@@ -143,13 +147,15 @@ def sync(store: Store) -> SyncReport:
     return report
 
 
-def _merge_locally(repo: Repo, store: Store, report: SyncReport) -> tuple[str | None, str | None]:
+def _merge_locally(
+    repo: Repo, store: Store, report: SyncReport, lock_timeout: float
+) -> tuple[str | None, str | None]:
     """Under the store's lock: commit local changes, merge what was fetched, write the store.
 
     The new head, and the remote's head it was merged with.
     """
     git = repo.git
-    with store.locked():
+    with store.locked(lock_timeout):
         notes = repo.notes()
         head = _settle(repo)
         identity = repo.identity()
