@@ -44,6 +44,8 @@ KEYS: tuple[Key, ...] = (
     Key("stats", "S", "stats", "Stats", "added and read per week, counts, streak", footer=False, palette="Statistics"),
     Key("sort", "O", "cycle_sort", "Sort", "cycle the order: added, listed, title, upvotes, stars, status",
         footer=False, palette="Cycle sort"),
+    Key("sync", "y", "sync", "Sync", "sync with your other machines (set up once with 'reader sync init')",
+        footer=False, palette="Sync now"),
     Key("help", "question_mark", "help", "Help", "every key", palette="Help"),
     Key("quit", "q", "quit", "Quit", "quit (everything is already on disk)"),
     Key("list.down", "down,j", "cursor_down", "Down", "next paper", footer=False, scope="list"),

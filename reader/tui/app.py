@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
-from reader.core import config, export, heap, library, stats
+from reader.core import config, export, heap, library, stats, sync
 from reader.core.clipboard import copy_system
 from reader.core.errors import ReaderError
 from reader.core.filters import Filter
@@ -75,6 +75,7 @@ WORKER_FAILURES = {
     "export": "Export failed",
     "related": "Related papers not found",
     "stats": "Statistics not computed",
+    "sync": "Not synced",
 }
 
 
@@ -116,6 +117,8 @@ class ReaderApp(App[None]):
         self._detail_timer: Timer | None = None
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         self._gone_from_cursor: tuple[str | None, str | None] = (None, None)  # deleted id, where the cursor goes
+        self.synced_at = sync.last_synced(store) if sync.is_set_up(store) else None  # shown in the status line
+        self.syncing = False
         if demo:
             self.sub_title = "demo: a throwaway store"
 
@@ -238,6 +241,9 @@ class ReaderApp(App[None]):
         if worker.group == "export" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             self.exporting -= 1
             self._show_status()
+        if worker.group == "sync" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.syncing = False
+            self._show_status()
         if event.state is not WorkerState.ERROR:
             return
         error = worker.error
@@ -357,6 +363,10 @@ class ReaderApp(App[None]):
             text.append(" · indexing…", style="dim")
         if self.exporting:
             text.append(" · exporting…", style="dim")
+        if self.syncing:
+            text.append(" · syncing…", style="dim")
+        elif self.synced_at:
+            text.append(f" · synced {sync.when(self.synced_at)}", style="dim")
         for problem in self.query_errors:
             text.append(f" · {problem}", style="bold red")
         if text != status.content:
@@ -631,6 +641,27 @@ class ReaderApp(App[None]):
 
     def on_stats_ready(self, message: messages.StatsReady) -> None:
         self.push_screen(StatsScreen(message.figures))
+
+    def action_sync(self) -> None:
+        if not sync.is_set_up(self.store):
+            self._say("This store does not sync yet: run 'reader sync init REMOTE' once.", severity="warning")
+            return
+        self.syncing = True
+        self._show_status()
+        self._sync()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _sync(self) -> None:
+        """Fetch, merge, write and push off the UI thread; key presses meanwhile are saved as ever."""
+        report = sync.sync(self.store)
+        self.post_message(messages.Synced(report.lines(), report.synced_at, report.received.total > 0))
+
+    def on_synced(self, message: messages.Synced) -> None:
+        self.synced_at = message.synced_at
+        self._say("\n".join(message.lines), title="Synced")
+        if message.received:
+            self._start_load()  # what the other machines changed, shown now
+        self._show_status()
 
     def action_help(self) -> None:
         # Show the keys in force: the settings' keymap replaces the defaults.

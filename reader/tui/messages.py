@@ -89,3 +89,12 @@ class Notice(Message):
 
     text: str
     severity: str = "information"
+
+
+@dataclass
+class Synced(Message):
+    """A sync done: what it says, when it happened, and whether it changed the store here."""
+
+    lines: list[str]
+    synced_at: str | None
+    received: bool

@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,9 @@ from reader.core.sync.git import BRANCH, HEAD_REF, REMOTE, Git, Identity, SyncEr
 
 NOTES = "reader-sync.json"
 LOCK = "reader-sync.lock"
+STALE_LOCK = 600.0  # seconds after which a git lock file in the repository is a leftover
+LOOSE_OBJECTS = 400  # small object files (a few per sync) before they are packed
+PACKS = 16
 
 
 @dataclass
@@ -81,7 +85,8 @@ class Repo:
         """An empty bare repository whose branch is ``main``, with a reflog (every move of the branch is kept)."""
         self.git.run("init", "--bare", "--quiet", str(self.path), what="creating the sync repository")
         self.git.run("symbolic-ref", "HEAD", HEAD_REF)
-        self.git.run("config", "core.logAllRefUpdates", "always")
+        for key, value in (("core.logAllRefUpdates", "always"), ("gc.auto", "0"), ("maintenance.auto", "false")):
+            self.git.run("config", key, value)  # no git work in the background: ``tidy`` packs, during a sync
 
     @property
     def notes_path(self) -> Path:
@@ -109,6 +114,27 @@ class Repo:
         host = re.sub(r"[^\w.-]", "-", socket.gethostname()) or "machine"
         return Identity(self.git.config("user.name") or f"reader on {host}",
                         self.git.config("user.email") or f"reader@{host}", host)
+
+    def clear_stale_locks(self) -> None:
+        """Git's lock files left by a git stopped mid-write (a power cut), once no git can still hold them.
+
+        Only syncs of this store use the repository, one at a time; a git
+        started by a sync that was killed may still be finishing, so a lock
+        is left alone until it is ``STALE_LOCK`` seconds old.
+        """
+        now = time.time()
+        for lock in [*self.path.glob("*.lock"), *(self.path / "refs").rglob("*.lock")]:
+            with contextlib.suppress(OSError):
+                if lock.name != LOCK and now - lock.stat().st_mtime > STALE_LOCK:
+                    lock.unlink()
+
+    def tidy(self) -> None:
+        """Pack the small object files each sync leaves, once there are many: merging only the small packs,
+        it stays quick however large the library is. Skipped by a git too old for it: it only saves space."""
+        code, out, _ = self.git.attempt("count-objects", "-v")
+        counts = dict(line.split(": ", 1) for line in out.decode().splitlines() if ": " in line)
+        if code == 0 and (int(counts.get("count", 0)) > LOOSE_OBJECTS or int(counts.get("packs", 0)) > PACKS):
+            self.git.attempt("repack", "-d", "-q", "--geometric=2")
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[None]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import orjson
@@ -70,7 +71,7 @@ class SyncStatus:
 
     def lines(self) -> list[str]:
         lines = [f"remote:      {self.remote or 'none yet (reader sync init REMOTE)'}",
-                 f"last synced: {self.synced_at or 'never'}",
+                 f"last synced: {when(self.synced_at)}",
                  f"to send:     {self.to_send.describe()}",
                  f"to receive:  {self.to_receive.describe()}"]
         if self.unreachable:
@@ -86,6 +87,17 @@ def last_synced(store: Store) -> str | None:
 
 def is_set_up(store: Store) -> bool:
     return Repo(store.layout).exists
+
+
+def when(stamp: str | None) -> str:
+    """A sync's time as a person reads it: local ``HH:MM`` today, else the local date and time."""
+    if not stamp:
+        return "never"
+    try:
+        moment = datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    return moment.strftime("%H:%M" if moment.date() == datetime.now().astimezone().date() else "%Y-%m-%d %H:%M")
 
 
 def init(store: Store, remote: str | None) -> SyncReport:
@@ -133,6 +145,7 @@ def sync(store: Store, *, lock_timeout: float = LOCK_TIMEOUT) -> SyncReport:
     remote = repo.remote
     report = SyncReport(remote)
     with repo.turn():
+        repo.clear_stale_locks()
         for _ in range(PUSH_TRIES):
             if remote is not None:
                 fetch(repo)
@@ -144,6 +157,7 @@ def sync(store: Store, *, lock_timeout: float = LOCK_TIMEOUT) -> SyncReport:
         notes = repo.notes()
         notes.synced_at = report.synced_at = now_iso()
         notes.write(repo.notes_path)
+        repo.tidy()
     return report
 
 
