@@ -311,7 +311,7 @@ def merge_copies(
     old = base or {}
     merged: dict[str, Any] = {}
     for name in dict.fromkeys([*ours, *theirs]):
-        if name == "abstract_raw":
+        if name in ("abstract_raw", "stub"):
             continue
         mine, other, was = ours.get(name), theirs.get(name), old.get(name)
         if mine == other or other == was:
@@ -322,6 +322,8 @@ def merge_copies(
             merged[name] = _both_changed(name, ours, theirs)
     side = ours if merged.get("abstract") == ours.get("abstract") else theirs
     merged["abstract_raw"] = side.get("abstract_raw")
+    titled = [copy for copy in (ours, theirs) if copy.get("title") == merged.get("title")] or [ours, theirs]
+    merged["stub"] = all(copy.get("stub") for copy in titled)  # a stub only while its title is a stub's
     return compact_record(merged)
 
 

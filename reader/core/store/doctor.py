@@ -21,6 +21,7 @@ from reader.core.store.files import Tables, load_tables, write_atomically
 from reader.core.store.layout import Layout, resolve_store_location
 from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.schema import SCHEMA_VERSION, schema_version
+from reader.core.store.staged import roll_forward
 from reader.core.store.store import LOCK_TIMEOUT
 from reader.core.sync import checks as sync_checks
 
@@ -247,6 +248,11 @@ def restore(db: Path, name: str) -> Restored:
     except OSError as exc:
         raise StoreError(f"cannot lock the store, nothing restored: {exc.strerror or exc}", path=path) from None
     try:
+        try:
+            roll_forward(Layout(path))  # a sync a kill interrupted lands first: the backup below keeps it
+        except OSError as exc:
+            raise StoreError(f"cannot finish the last sync, nothing restored: {exc.strerror or exc}",
+                             path=path) from None
         saved = make_backup([path, state_path], Layout(path).backups, spare=source)
         try:
             write_atomically(path, papers_raw)

@@ -17,9 +17,9 @@ from typing import Any
 
 from reader.core.store import Store, staged
 from reader.core.sync.git import Git
-from reader.core.sync.merging import Item, Side
+from reader.core.sync.merging import Side
 from reader.core.sync.repo import Notes
-from reader.core.sync.shards import decode_order, order_path, parse_path
+from reader.core.sync.shards import TABLES, decode_order, order_path, parse_path
 from reader.core.sync.snapshot import remember, signature
 
 
@@ -59,8 +59,13 @@ class Diff:
                       len(self.states) + len(self.states_removed))
 
 
-def diff(git: Git, old: str | None, new: str | None) -> tuple[Diff, Side]:
-    """What changed from ``old`` to ``new``, read from the shards that differ; and ``new``'s side."""
+def diff(git: Git, old: str | None, new: str | None, *, records: bool = True) -> tuple[Diff, Side]:
+    """What changed from ``old`` to ``new``, and ``new``'s side.
+
+    Only the shards that differ are read, and their lines compared as text;
+    only the records that changed are parsed (none without ``records``: a
+    count is all that is asked).
+    """
     before, after = Side(git, git.tree(old)), Side(git, git.tree(new))
     shards = sorted({parsed[1] for path in before.files.keys() | after.files.keys()
                      if before.files.get(path) != after.files.get(path) if (parsed := parse_path(path)) is not None})
@@ -68,39 +73,51 @@ def diff(git: Git, old: str | None, new: str | None) -> tuple[Diff, Side]:
     after.load(shards)
     found = Diff()
     for shard in shards:
-        was, now = before.items(shard), after.items(shard)
-        for pid in sorted(was.keys() | now.keys()):
-            one, two = was.get(pid) or Item(), now.get(pid) or Item()
-            if one.paper != two.paper:
-                if two.paper is None:
+        changed = {table: _differing(before, after, table, shard) for table in TABLES}
+        was, now = before.lines("papers", shard), after.lines("papers", shard)
+        for pid in sorted(changed["papers"] | changed["abstracts"]):
+            if pid not in now:
+                if pid in was:
                     found.removed.append(pid)
-                else:
-                    found.papers[pid] = two.paper
-                    if one.paper is None:
-                        found.new.add(pid)
-            if one.state != two.state:
-                if two.state is None:
-                    found.states_removed.append(pid)
-                else:
-                    found.states[pid] = two.state
+                continue
+            found.papers[pid] = _whole(after, pid) if records else {}
+            if pid not in was:
+                found.new.add(pid)
+        states = after.lines("state", shard)
+        for pid in sorted(changed["state"]):
+            if pid not in states:
+                found.states_removed.append(pid)
+            else:
+                found.states[pid] = (after.record("state", pid) or {}) if records else {}
     return found, after
+
+
+def _differing(before: Side, after: Side, table: str, shard: int) -> set[str]:
+    if before.blob(table, shard) == after.blob(table, shard):
+        return set()
+    was, now = before.lines(table, shard), after.lines(table, shard)
+    return {pid for pid in was.keys() | now.keys() if was.get(pid) != now.get(pid)}
+
+
+def _whole(side: Side, paper_id: str) -> dict[str, Any]:
+    """A paper's whole record: the paper and its abstract."""
+    return {**(side.record("papers", paper_id) or {}), **(side.record("abstracts", paper_id) or {})}
 
 
 def _in_import_order(store: Store, changes: Diff, side: Side) -> dict[str, dict[str, Any]]:
     """The changed records, papers new to this store last, by when they were added and their import's order."""
-    added = [pid for pid in changes.papers if not store.has(pid)]
+    added = {pid: str(changes.papers[pid].get("added_at") or "") for pid in changes.papers if not store.has(pid)}
     places: dict[str, dict[str, int]] = {}
-    wanted = {order_path(str(changes.papers[pid].get("added_at") or "")) for pid in added}
-    blobs = side.git.blobs(oid for path in wanted if (oid := side.files.get(path)) is not None)
-    for path in wanted:
+    wanted = {when: order_path(when) for when in set(added.values())}
+    blobs = side.git.blobs(oid for path in wanted.values() if (oid := side.files.get(path)) is not None)
+    for when, path in wanted.items():
         oid = side.files.get(path)
-        places[path] = {pid: n for n, pid in enumerate(decode_order(blobs[oid]))} if oid else {}
+        places[when] = {pid: n for n, pid in enumerate(decode_order(blobs[oid]))} if oid else {}
 
     def key(pid: str) -> tuple[str, float, str]:
-        when = str(changes.papers[pid].get("added_at") or "")
-        return when, places[order_path(when)].get(pid, math.inf), pid
+        return added[pid], places[added[pid]].get(pid, math.inf), pid
 
-    records = {pid: record for pid, record in changes.papers.items() if pid not in set(added)}
+    records = {pid: record for pid, record in changes.papers.items() if pid not in added}
     records.update((pid, changes.papers[pid]) for pid in sorted(added, key=key))
     return records
 

@@ -38,14 +38,15 @@ from typing import Any
 from reader.core.merge import PaperIndex, conflict, merge_copies
 from reader.core.models import CHANGE_TIMES, SYNC_RULE, Paper, ReadingState
 from reader.core.store.schema import split_record
-from reader.core.sync.git import Git
+from reader.core.sync.git import Git, SyncError
 from reader.core.sync.shards import (
     TABLES,
     Record,
-    decode,
     decode_order,
     encode,
     encode_order,
+    lines,
+    parse,
     parse_path,
     path_of,
     shard_of,
@@ -73,11 +74,12 @@ class Outcome:
 
 
 class Side:
-    """One commit's files; its shards are read and decoded when the merge first needs them."""
+    """One commit's files; its shards are read when first needed, their records parsed when first compared."""
 
     def __init__(self, git: Git, files: dict[str, str]) -> None:
         self.git = git
         self.files = files
+        self._lines: dict[tuple[str, int], dict[str, bytes]] = {}
         self._items: dict[int, dict[str, Item]] = {}
 
     def blob(self, table: str, shard: int) -> str | None:
@@ -89,20 +91,41 @@ class Side:
 
     def load(self, shards: Iterable[int]) -> None:
         """Read these shards of every table, by one process."""
-        wanted = [shard for shard in dict.fromkeys(shards) if shard not in self._items]
-        ids = [oid for shard in wanted for table in TABLES if (oid := self.blob(table, shard)) is not None]
-        contents = self.git.blobs(ids)
-        for shard in wanted:
-            tables = {}
-            for table in TABLES:
-                oid = self.blob(table, shard)
-                tables[table] = {} if oid is None else decode(contents[oid], path_of(table, shard))
-            self._items[shard] = join(tables)
+        wanted = [(table, shard) for shard in dict.fromkeys(shards) for table in TABLES
+                  if (table, shard) not in self._lines]
+        contents = self.git.blobs(oid for table, shard in wanted if (oid := self.blob(table, shard)) is not None)
+        for table, shard in wanted:
+            oid = self.blob(table, shard)
+            self._lines[table, shard] = {} if oid is None else _checked(lines, contents[oid], path_of(table, shard))
+
+    def lines(self, table: str, shard: int) -> dict[str, bytes]:
+        """A shard's records by id, as the text of their lines."""
+        if (table, shard) not in self._lines:
+            self.load([shard])
+        return self._lines[table, shard]
+
+    def record(self, table: str, paper_id: str) -> Record | None:
+        """One paper's record of ``table``, parsed."""
+        shard = shard_of(paper_id)
+        text = self.lines(table, shard).get(paper_id)
+        return None if text is None else _checked(parse, text, path_of(table, shard))
 
     def items(self, shard: int) -> dict[str, Item]:
+        """A shard's papers whole (parsed)."""
         if shard not in self._items:
-            self.load([shard])
+            where = {table: path_of(table, shard) for table in TABLES}
+            self._items[shard] = join({table: {pid: _checked(parse, text, where[table])
+                                               for pid, text in self.lines(table, shard).items()}
+                                       for table in TABLES})
         return self._items[shard]
+
+
+def _checked(read: Callable[[bytes, str], Any], blob: bytes, where: str) -> Any:
+    """A repository file read, or ``SyncError`` naming it when it is not ours to read."""
+    try:
+        return read(blob, where)
+    except ValueError as exc:
+        raise SyncError(f"the repository holds a file this reader cannot read: {exc}") from None
 
 
 def join(tables: dict[str, dict[str, Record]]) -> dict[str, Item]:

@@ -180,14 +180,14 @@ def _merge_locally(
         notes.write(repo.notes_path)
         theirs = git.commit_of(TRACKING) if repo.remote else None
         if theirs is None or theirs == local or (local is not None and git.is_ancestor(theirs, local)):
-            _count_sent(repo, report, theirs, local)
+            _count_sent(repo, report, theirs, local, store)
             return local, theirs
         _check_layout(git, theirs)
         if local is None or git.is_ancestor(local, theirs):
             merged = theirs
         else:
             base = git.merge_base(local, theirs)
-            _count_sent(repo, report, base, local)
+            _count_sent(repo, report, base, local, store)
             names = (identity.machine, git.machine_of(theirs))
             merge = Merge(Side(git, git.tree(base)), Side(git, git.tree(local)), Side(git, git.tree(theirs)),
                           lambda b, o, t: git.merge_text(b, o, t, names))
@@ -223,9 +223,15 @@ def _check_layout(git: Git, commit: str) -> None:
                         "upgrade reader here first; nothing was changed")
 
 
-def _count_sent(repo: Repo, report: SyncReport, since: str | None, local: str | None) -> None:
-    if local is not None and since != local:
-        report.sent = _add(report.sent, diff(repo.git, since, local)[0].counts())
+def _count_sent(repo: Repo, report: SyncReport, since: str | None, local: str | None, store: Store) -> None:
+    """What this machine sends: from the last commit both sides share (with none: the whole store, counted there)."""
+    if local is None or since == local:
+        return
+    if since is None:
+        sent = Counts(new=store.count(), states=len(store.states()))
+    else:
+        sent = diff(repo.git, since, local, records=False)[0].counts()
+    report.sent = _add(report.sent, sent)
 
 
 def _add(one: Counts, other: Counts) -> Counts:
@@ -281,8 +287,9 @@ def status(store: Store, *, ask_remote: bool = True) -> SyncStatus:
     local = commit_store(git, store, head, Notes(exported=dict(repo.notes().exported)), identity, "not yet synced")
     theirs = git.commit_of(TRACKING) if repo.remote else None
     base = git.merge_base(local, theirs) if local and theirs else None
-    to_send = diff(git, base, local)[0].counts() if local is not None and local != base else Counts()
-    to_receive = diff(git, base, theirs)[0].counts() if theirs is not None and theirs != base else Counts()
+    to_send = diff(git, base, local, records=False)[0].counts() if local is not None and local != base else Counts()
+    to_receive = (diff(git, base, theirs, records=False)[0].counts()
+                  if theirs is not None and theirs != base else Counts())
     return SyncStatus(repo.remote, repo.notes().synced_at, to_send, to_receive, unreachable)
 
 
