@@ -621,6 +621,11 @@ class AtomicJSONStorage(Storage):
         except (OSError, orjson.JSONDecodeError, LookupError, TypeError, ValueError, OverflowError):
             return None  # missing, stale or damaged: the tables are scanned instead
 
+    def keep_places(self, places: dict[str, Places]) -> None:
+        """Where the records of a file written elsewhere and moved in here sit (``dump_lines`` noted them)."""
+        with contextlib.suppress(OSError):
+            self._save_places(places, _signature(self.path.stat()))
+
     def _save_places(self, places: dict[str, Places], signature: tuple[int, int, int, int]) -> None:
         """Keep where the stored tables' records went, so the next open need not look for them."""
         if self.places is None:

@@ -43,7 +43,7 @@ from reader.core.errors import NotFoundError, StoreError
 from reader.core.heap import gc_paused
 from reader.core.models import CHANGE_TIMES, Abstract, Entry, Paper, ReadingState, StoredAbstract
 from reader.core.store.backups import list_backups, make_backup
-from reader.core.store.files import AtomicJSONStorage, Kept, StoredTable, Tables, dump_lines
+from reader.core.store.files import AtomicJSONStorage, Kept, Places, StoredTable, Tables, dump_lines
 from reader.core.store.layout import Layout, resolve_store_location
 from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.schema import (
@@ -418,19 +418,26 @@ class Store:
         return WholeRecords(self._papers_raw(), self._abstracts_raw())
 
     def states(self) -> Mapping[str, dict[str, Any]]:
-        """Every reading state's record as on disk now (re-read: for a sync under ``locked``)."""
-        self._states.forget()
+        """Every reading state's record as on disk now (read again only if the file changed)."""
         return self._states_raw()
 
     def papers_file_with(
-        self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()
+        self,
+        records: Mapping[str, dict[str, Any]],
+        removed: Collection[str] = (),
+        places: dict[str, Places] | None = None,
     ) -> Iterator[bytes]:
         """The papers file as ``write_papers`` would write it, as lines for a caller to write elsewhere first.
 
         A sync stages both files of the store before it moves them in
         (``staged``); new records are added in the order of ``records``.
+        ``places`` notes where the records go: ``keep_places`` once the file is in.
         """
-        return dump_lines(stamped(self._rewritten(records, removed), PAPERS))
+        return dump_lines(stamped(self._rewritten(records, removed), PAPERS), places)
+
+    def keep_places(self, places: dict[str, Places]) -> None:
+        """Where the records of the papers file just moved in sit, so the next open need not look for them."""
+        self._papers.keep_places(places)
 
     def state_file_with(
         self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader.core.store import Store, staged
+from reader.core.store.files import Places
+from reader.core.store.schema import ABSTRACTS, PAPERS
 from reader.core.sync.git import Git
 from reader.core.sync.merging import Side
 from reader.core.sync.repo import Notes
@@ -130,14 +132,18 @@ def apply(git: Git, store: Store, notes: Notes, old: str | None, new: str) -> Co
     changes, side = diff(git, old, new)
     layout = store.layout
     staged.begin(layout)
+    places: dict[str, Places] = {}
     if changes.papers or changes.removed:
         store.backup()
         records = _in_import_order(store, changes, side)
-        staged.stage(layout, store.path, store.papers_file_with(records, changes.removed))
+        places = {table: Places() for table in (PAPERS, ABSTRACTS)}
+        staged.stage(layout, store.path, store.papers_file_with(records, changes.removed, places))
     if changes.states or changes.states_removed:
         staged.stage(layout, layout.state, store.state_file_with(changes.states, changes.states_removed))
     staged.mark_ready(layout, new)
     staged.roll_forward(layout)
+    if places:
+        store.keep_places(places)
     git.update_ref(new, old)
     staged.finish(layout)
     remember(git, notes, new, {"papers": signature(store.path), "state": signature(layout.state)})

@@ -6,14 +6,11 @@ the doctor is what a user runs when something is wrong.
 
 from __future__ import annotations
 
-import orjson
-
 from reader.core.store import staged
 from reader.core.store.layout import Layout
-from reader.core.store.schema import SCHEMA_VERSION
 from reader.core.sync.git import HEAD_REF, SyncError
 from reader.core.sync.repo import Repo
-from reader.core.sync.shards import INFO, LAYOUT
+from reader.core.sync.run import layout_problem
 from reader.core.sync.snapshot import signature
 
 
@@ -44,12 +41,9 @@ def _diagnose(repo: Repo) -> list[tuple[str, str]]:
     found.append(("ok", f"sync repository, remote {remote or 'none yet'}, last synced {notes.synced_at or 'never'}"))
     if remote is None:
         found.append(("warning", "no remote to sync with: run 'reader sync init REMOTE'"))
-    if head is not None:
-        about = git.tree(head).get(INFO)
-        info = orjson.loads(git.blobs([about])[about]) if about else None
-        if not isinstance(info, dict) or int(info.get("layout", 0)) > LAYOUT or \
-                int(info.get("schema", 0)) > SCHEMA_VERSION:
-            found.append(("problem", f"its branch main does not hold a library this reader reads ({info!r})"))
+    problem = layout_problem(git, head) if head is not None else None
+    if problem is not None:
+        found.append(("problem", f"its branch main {problem}"))
     ready = staged.is_ready(layout)
     if ready is not None:
         found.append(("warning", "a sync was stopped while it moved its files in; the next command that opens the "

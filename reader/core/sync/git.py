@@ -16,10 +16,12 @@ deadline.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,7 +195,10 @@ class Git:
         folder). The branch is not moved: ``update_ref`` does that.
         """
         who = f"{identity.name} <{identity.email}> now"
-        stream = [b"feature done\n", b"reset refs/reader/commit\n", b"commit refs/reader/commit\nmark :1\n",
+        # fast-import commits to a ref: one of this process's own, so a git left running by a sync
+        # that was killed never holds its lock, removed once the commit is made.
+        scratch = f"refs/reader/commit-{os.getpid()}-{threading.get_ident()}"
+        stream = [b"feature done\n", f"reset {scratch}\ncommit {scratch}\nmark :1\n".encode(),
                   f"author {who}\ncommitter {who}\n".encode(), _data(message.encode())]
         stream += [f"{'from' if n == 0 else 'merge'} {parent}\n".encode() for n, parent in enumerate(parents)]
         for folder, tree in (trees or {}).items():
@@ -208,6 +213,8 @@ class Git:
         stream.append(b"\nget-mark :1\ndone\n")
         out = self.run("fast-import", "--quiet", "--force", "--date-format=now", input=b"".join(stream),
                        what="writing to the repository")
+        with contextlib.suppress(OSError):
+            (self.git_dir / scratch).unlink()
         return out.decode().split()[-1]
 
     def update_ref(self, new: str, old: str | None, ref: str = HEAD_REF) -> None:

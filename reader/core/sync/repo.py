@@ -11,6 +11,7 @@ to find it unchanged), and a lock so that two syncs of one store take turns.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import socket
@@ -99,7 +100,7 @@ class Repo:
     def head(self) -> str | None:
         return self.git.commit_of(HEAD_REF)
 
-    @property
+    @functools.cached_property
     def remote(self) -> str | None:
         return self.git.config(f"remote.{REMOTE}.url")
 
@@ -108,12 +109,14 @@ class Repo:
             self.git.run("remote", "add", REMOTE, url, what="setting the remote")
         else:
             self.git.run("remote", "set-url", REMOTE, url, what="setting the remote")
+        self.__dict__["remote"] = url
 
     def identity(self) -> Identity:
         """The user's git identity if they have one; else this machine's name, which merges show in notes."""
         host = re.sub(r"[^\w.-]", "-", socket.gethostname()) or "machine"
-        return Identity(self.git.config("user.name") or f"reader on {host}",
-                        self.git.config("user.email") or f"reader@{host}", host)
+        code, out, _ = self.git.attempt("config", "--get-regexp", r"^user\.(name|email)$")
+        said = dict(line.split(" ", 1) for line in out.decode().splitlines() if " " in line) if code == 0 else {}
+        return Identity(said.get("user.name") or f"reader on {host}", said.get("user.email") or f"reader@{host}", host)
 
     def clear_stale_locks(self) -> None:
         """Git's lock files left by a git stopped mid-write (a power cut), once no git can still hold them.
@@ -123,10 +126,12 @@ class Repo:
         is left alone until it is ``STALE_LOCK`` seconds old.
         """
         now = time.time()
-        for lock in [*self.path.glob("*.lock"), *(self.path / "refs").rglob("*.lock")]:
+        leftovers = [*self.path.glob("*.lock"), *(self.path / "refs").rglob("*.lock"),
+                     *(self.path / "refs" / "reader").glob("commit-*")]  # a killed sync's fast-import's ref
+        for found in leftovers:
             with contextlib.suppress(OSError):
-                if lock.name != LOCK and now - lock.stat().st_mtime > STALE_LOCK:
-                    lock.unlink()
+                if found.name != LOCK and now - found.stat().st_mtime > STALE_LOCK:
+                    found.unlink()
 
     def tidy(self) -> None:
         """Pack the small object files each sync leaves, once there are many: merging only the small packs,

@@ -169,6 +169,7 @@ def _merge_locally(
     The new head, and the remote's head it was merged with.
     """
     git = repo.git
+    report.sent = Counts()  # what the last try sends (a push refused is tried again, from a new merge)
     with store.locked(lock_timeout):
         notes = repo.notes()
         head = _settle(repo)
@@ -214,13 +215,26 @@ def _settle(repo: Repo) -> str | None:
 
 def _check_layout(git: Git, commit: str) -> None:
     """A library written by a newer reader is refused, not misread."""
-    found = git.tree(commit).get(INFO)
-    about = orjson.loads(git.blobs([found])[found]) if found else {}
+    problem = layout_problem(git, commit)
+    if problem is not None:
+        raise SyncError(f"the remote's branch main {problem}; nothing was changed")
+
+
+def layout_problem(git: Git, commit: str) -> str | None:
+    """Why this reader cannot read the library in ``commit``, or None when it can."""
+    code, out, _ = git.attempt("cat-file", "blob", f"{commit}:{INFO}")
+    try:
+        about = orjson.loads(out) if code == 0 else None
+    except orjson.JSONDecodeError:
+        about = None
     if not isinstance(about, dict) or about.get("reader") != "library":
-        raise SyncError("the remote's branch main is not a reader library (no reader.json in it)")
-    if int(about.get("layout", 0)) > LAYOUT or int(about.get("schema", 0)) > SCHEMA_VERSION:
-        raise SyncError(f"the remote's library was written by a newer reader (schema {about.get('schema')}); "
-                        "upgrade reader here first; nothing was changed")
+        return f"is not a reader library (no readable {INFO} in it)"
+    layout, schema = about.get("layout"), about.get("schema")
+    if not isinstance(layout, int) or not isinstance(schema, int):
+        return f"is not a reader library ({INFO} does not say its layout and schema)"
+    if layout > LAYOUT or schema > SCHEMA_VERSION:
+        return f"was written by a newer reader (schema {schema}, layout {layout}): upgrade reader here first"
+    return None
 
 
 def _count_sent(repo: Repo, report: SyncReport, since: str | None, local: str | None, store: Store) -> None:

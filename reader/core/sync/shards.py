@@ -66,11 +66,6 @@ def encode(records: Mapping[str, Record]) -> bytes:
     return b"".join(orjson.dumps({pid: records[pid]}) + b"\n" for pid in sorted(records))
 
 
-def encode_raw(lines: Iterable[tuple[str, bytes]]) -> bytes:
-    """``encode`` for records still in their stored JSON text (not parsed, not rebuilt)."""
-    return b"".join(b"{" + orjson.dumps(pid) + b":" + raw + b"}\n" for pid, raw in sorted(lines))
-
-
 def lines(blob: bytes, where: str) -> dict[str, bytes]:
     """A shard's records by id, each still the JSON text it has in its line: compared as text, parsed when needed.
 

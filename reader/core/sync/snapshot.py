@@ -68,6 +68,7 @@ def papers_files(store: Store) -> dict[str, bytes]:
 
 
 def state_files(store: Store) -> dict[str, bytes]:
+    """The state file as repository files: its records in shards."""
     states: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for pid, record in store.states().items():
         states[shard_of(pid)][pid] = record
