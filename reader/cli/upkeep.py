@@ -35,7 +35,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         raise UsageError("'reader config set' needs a KEY and a VALUE")
     check_app_setting(args.key, args.value, path)
     settings = config.set_value(args.key, args.value, path)
-    shown = config.get_value(settings, args.key)
+    shown = config.show_value(config.get_value(settings, args.key))
     print(f"{args.key} = {shown} saved in {path}")
     return 0
 

@@ -322,6 +322,7 @@ class ReadingState:
     tags: tuple[str, ...] = ()
     changed_at: str | None = None
     status_at: str | None = None  # when the status last changed: stats and sorting use it
+    skipped: bool = False  # "not for me": out of the inbox for good, a negative example for the ranking
 
     @property
     def read(self) -> bool:
@@ -358,6 +359,7 @@ class ReadingState:
             tags=tuple(tags),
             changed_at=data.get("changed_at"),
             status_at=data.get("status_at"),
+            skipped=data.get("skipped", False),
         )
 
     def with_changes(self, **changes: Any) -> ReadingState:
@@ -368,6 +370,7 @@ class ReadingState:
 _STATE_TYPES: dict[str, frozenset[type]] = {
     "starred": _JSON_TYPES["bool"], "read": _JSON_TYPES["bool"], "note": _JSON_TYPES["str"],
     "tags": frozenset({list}), "changed_at": _JSON_TYPES["str | None"], "status_at": _JSON_TYPES["str | None"],
+    "skipped": _JSON_TYPES["bool"],
 }
 
 

@@ -439,6 +439,30 @@ class Store:
             if removed:
                 self._state_table.drop(removed)
 
+    # -- tables kept beside the reading states ------------------------------
+
+    def side_table(self, name: str) -> dict[str, dict[str, Any]]:
+        """A table of the state file other than the reading states (the inbox, the feeds' progress), as on disk.
+
+        Kept in the state file so that backups, restores and the lock cover it
+        like the reading states: what the user acknowledged is never in a file apart.
+        """
+        with self._thread_lock:
+            return dict(self._table(self._states, name))
+
+    def put_side(self, name: str, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
+        """Upsert and remove records of a side table, in one atomic write under the lock."""
+        if name in (STATE, META):
+            raise ValueError(f"{name!r} is not a side table")
+        with self.locked():
+            self._states.forget()
+            table = self._table_of(self._state_db, name)
+            with self._states.batch(lambda data: stamped(data, STATE)):
+                for key, record in records.items():
+                    table.put(key, record)
+                if removed:
+                    table.drop([key for key in removed if table.has(key)])
+
     # -- papers -------------------------------------------------------------
 
     def write_papers(self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
