@@ -138,7 +138,14 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
     from reader.cli.progress import fetch_progress
     from reader.core import config, fetch, library
 
-    settings = config.load().fetch
+    loaded = config.load()
+    settings = loaded.fetch
+    if args.arxiv is None and args.date is None and loaded.subscriptions:
+        from reader.cli.feed import fetch_subscriptions
+
+        return fetch_subscriptions(store, args, loaded)
+    if args.only or args.since or args.until:
+        raise UsageError("--only, --since and --until go with subscriptions (reader subscribe), not --date or --arxiv")
     if args.arxiv is not None:
         if not 1 <= args.max <= 2000:
             raise UsageError("--max must be between 1 and 2000")
@@ -151,7 +158,7 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
         parsed = fetch.fetch(request, settings, progress, on_retry)
     finally:
         done()
-    plan = library.import_parsed(store, [parsed])
+    plan = library.import_parsed(store, [parsed], arrived_via="fetch")
     print(one_line(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers"))
     print(plan.total.line())
     return 0

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from operator import attrgetter, not_
 from typing import TYPE_CHECKING
 
-from reader.core import sorting
+from reader.core import inbox, sorting
 from reader.core.errors import ReaderError
 from reader.core.filters import Filter
 from reader.core.history import Action, History
 from reader.core.models import Entry, ReadingState
 from reader.core.search import query
 from reader.core.store import RemovedPaper, Store
+from reader.core.watch import WatchList
 
 if TYPE_CHECKING:  # the index needs numpy: loaded only by a session that searches
     from reader.core.search.index import SearchIndex
@@ -118,11 +119,30 @@ class _StoreEntries(Mapping[str, Entry]):
         return len(self._ids)
 
 
+class _Facts:
+    """``is:new`` and ``is:watched`` for one query: the inbox read once, the watch list from the settings."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._arrivals: dict[str, str] | None = None
+
+    def is_new(self, entry: Entry) -> bool:
+        if self._arrivals is None:
+            self._arrivals = {pid: str(record.get("arrived_at")) for pid, record in
+                              inbox.arrivals(self._session.store).items()}
+        arrived = self._arrivals.get(entry.id)
+        return arrived is not None and inbox.is_new(entry.state, arrived)
+
+    def watched(self, entry: Entry) -> bool:
+        return self._session.watch_list().watched(entry)
+
+
 class Session:
     """A store's papers in memory, kept in step with every change made through it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, watch: WatchList | None = None) -> None:
         self.store = store
+        self.watch = watch  # the settings' watch list, read when a query first asks (``is:watched``)
         self.library = Library()
         self.index: SearchIndex | None = None
         self.history = History()
@@ -157,6 +177,20 @@ class Session:
         session.take(generation, library)
         session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))
         return session
+
+    def watch_list(self) -> WatchList:
+        if self.watch is None:
+            from reader.core import config
+
+            watching = config.load().watch
+            self.watch = WatchList(watching.authors, watching.keywords)
+        return self.watch
+
+    def new_ids(self) -> list[str]:
+        """The inbox: papers that arrived by a fetch and were not touched since, as this session holds them."""
+        facts = _Facts(self)
+        entries = self.entries
+        return [pid for pid in inbox.arrivals(self.store) if pid in entries and facts.is_new(entries[pid])]
 
     @property
     def entries(self) -> Mapping[str, Entry]:
@@ -208,7 +242,7 @@ class Session:
         a worker can call it while the UI thread makes changes. ``limit``
         stops a ranked query after that many papers (``more`` says if it cut).
         """
-        parsed = query.parse(text)
+        parsed = query.parse(text, _Facts(self))
         entries, index = self.entries, self.index
         errors = tuple(parsed.errors)
         if parsed.words and index is None:

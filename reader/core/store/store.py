@@ -458,10 +458,11 @@ class Store:
             self._states.forget()
             table = self._table_of(self._state_db, name)
             with self._states.batch(lambda data: stamped(data, STATE)):
+                gone = [key for key in [*records, *removed] if table.has(key)]
+                if gone:
+                    table.drop(gone)  # a record is replaced whole: an upsert would keep its old fields
                 for key, record in records.items():
                     table.put(key, record)
-                if removed:
-                    table.drop([key for key in removed if table.has(key)])
 
     # -- papers -------------------------------------------------------------
 
