@@ -20,7 +20,7 @@ class Key:
     description: str  # the help's and the palette's longer line
     footer: bool = True  # shown in the footer (every key is on the help screen)
     palette: str | None = None  # the command palette's name for it, if it is listed there
-    scope: str = "app"  # "app": anywhere; "list": while the paper list has the focus
+    scope: str = "app"  # "app": anywhere; "list": while the paper list has the focus; "triage": on its screen
 
 
 KEYS: tuple[Key, ...] = (
@@ -44,6 +44,8 @@ KEYS: tuple[Key, ...] = (
     Key("stats", "S", "stats", "Stats", "added and read per week, counts, streak", footer=False, palette="Statistics"),
     Key("sort", "O", "cycle_sort", "Sort", "cycle the order: added, listed, title, upvotes, stars, status",
         footer=False, palette="Cycle sort"),
+    Key("inbox", "i", "inbox", "Inbox", "triage the new papers, best first, one card at a time",
+        palette="Triage the inbox"),
     Key("help", "question_mark", "help", "Help", "every key", palette="Help"),
     Key("quit", "q", "quit", "Quit", "quit (everything is already on disk)"),
     Key("list.down", "down,j", "cursor_down", "Down", "next paper", footer=False, scope="list"),
@@ -52,6 +54,17 @@ KEYS: tuple[Key, ...] = (
     Key("list.page_up", "pageup", "page_up", "Page up", "a screenful up", footer=False, scope="list"),
     Key("list.first", "home", "first", "First", "the first paper", footer=False, scope="list"),
     Key("list.last", "end", "last", "Last", "the last paper", footer=False, scope="list"),
+    Key("triage.keep", "k", "keep", "Keep", "keep it to read (status to-read); the next card", scope="triage"),
+    Key("triage.star", "s", "star", "Star", "star it; the next card", scope="triage"),
+    Key("triage.read", "r", "read_now", "Read now", "mark it reading and go to it in the list", scope="triage"),
+    Key("triage.skip", "x", "skip", "Skip", "not for me: out of the inbox, and no fetch brings it back",
+        scope="triage"),
+    Key("triage.later", "n,right", "later", "Later", "the next card, deciding nothing", scope="triage"),
+    Key("triage.previous", "p,left", "previous", "Back", "the card before", footer=False, scope="triage"),
+    Key("triage.undo", "u", "undo", "Undo", "undo the last decision: the paper is back in the inbox",
+        scope="triage"),
+    Key("triage.close", "escape", "close", "List", "back to the list; the papers not decided stay in the inbox",
+        scope="triage"),
 )
 
 IDS = frozenset(key.id for key in KEYS)

@@ -76,10 +76,9 @@ def rank(batch: Sequence[Entry], history: History, watch: WatchList | None = Non
     if not history.liked:
         return _cold_start(batch, marks)
     taught = [*history.liked, *history.skipped, *history.background]
-    texts = [features.terms_of(e.paper.title, e.paper.abstract) for e in [*taught, *batch]]
-    vectors = features.vectorize(texts)
+    vectors = features.vectorize([(e.paper.title, e.paper.abstract) for e in [*taught, *batch]])
     rows = vectors.matrix
-    train, candidates = rows.take(range(len(taught))), rows.take(range(len(taught), len(texts)))
+    train, candidates = rows.take(range(len(taught))), rows.take(range(len(taught), rows.size))
     liked_weight = np.array([2.0 if e.state.starred else 1.0 for e in history.liked])
     total = float(liked_weight.sum())
     per_background = total / max(1, len(history.background) + 3 * len(history.skipped))
@@ -105,14 +104,18 @@ class _Reasons:
     """Why a paper scores as it does: its terms that weigh most, and the papers of the history that hold them."""
 
     def __init__(self, vectors: features.Vectors, train: features.Matrix, history: History, weights: features.Floats):
-        self.vocabulary = vectors.vocabulary
+        self.vectors = vectors
         self.weights = weights
-        self.holders: dict[int, list[int]] = {}
-        for number in range(train.size):
-            for column in train.row(number)[0].tolist():
-                self.holders.setdefault(column, []).append(number)
         self.signals = [signal(e.state) or "kept" for e in history.liked] + ["skipped"] * len(history.skipped)
-        self.taught = len(self.signals)
+        taught = len(self.signals)
+        end = int(train.indptr[taught])  # the liked and skipped papers' terms, sorted by column
+        order = np.argsort(train.indices[:end], kind="stable")
+        self.columns = train.indices[:end][order]
+        self.holder = train.rows[:end][order]
+
+    def holders(self, column: int) -> list[int]:
+        low, high = np.searchsorted(self.columns, [column, column + 1])
+        return [int(n) for n in self.holder[low:high]]
 
     def why(self, rows: features.Matrix, number: int) -> str:
         columns, values = rows.row(number)
@@ -130,20 +133,22 @@ class _Reasons:
     def _close(self, columns: npt.NDArray[np.int64], order: npt.NDArray[np.intp], contribution: features.Floats,
                positive: bool) -> str:
         chosen: list[int] = []
+        names: list[str] = []
         for at in order[:12].tolist():
             if (contribution[at] > 0) != positive or contribution[at] == 0:
                 break
-            term = self.vocabulary[int(columns[at])]
-            if any(term in self.vocabulary[c] or self.vocabulary[c] in term for c in chosen):
+            term = self.vectors.term(int(columns[at]))
+            if any(term in name or name in term for name in names):
                 continue  # "gaussian" says nothing more beside "gaussian splatting"
             chosen.append(int(columns[at]))
+            names.append(term)
             if len(chosen) == REASON_TERMS:
                 break
-        papers = {n for c in chosen for n in self.holders.get(c, []) if n < self.taught}
+        papers = {n for c in chosen for n in self.holders(c)}
         kinds = [self.signals[n] for n in papers if (self.signals[n] == "skipped") != positive]
-        words = ", ".join(self.vocabulary[c] for c in chosen)
+        words = ", ".join(names)
         if not kinds:
-            return f"{'shares' if positive else 'unlike what you liked:'} {words}"
+            return f"shares {words}" if positive else f"unlike what you liked: {words}"
         verb = "skipped" if not positive else max(set(kinds), key=lambda kind: (kinds.count(kind), kind == "starred"))
         count = len(kinds)
         return f"{'close to' if positive else 'like'} {count} paper{'s' if count != 1 else ''} you {verb}: {words}"

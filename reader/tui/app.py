@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
-from reader.core import config, export, heap, library, stats
+from reader.core import config, export, heap, library, stats, triage
 from reader.core.clipboard import copy_system
 from reader.core.errors import ReaderError
 from reader.core.filters import Filter
@@ -40,6 +40,7 @@ from reader.core.steps import finish
 from reader.core.store import Store
 from reader.core.tags import normalise_tags
 from reader.core.text import strip_control
+from reader.core.watch import WatchList
 from reader.tui import messages
 from reader.tui.keys import bindings
 from reader.tui.loading import Pacer
@@ -50,6 +51,7 @@ from reader.tui.screens.note import NoteScreen
 from reader.tui.screens.related import RelatedScreen
 from reader.tui.screens.stats import StatsScreen
 from reader.tui.screens.tags import TagsScreen
+from reader.tui.screens.triage import TriageScreen
 from reader.tui.widgets.detail import DetailPane
 from reader.tui.widgets.footer import StableFooter
 from reader.tui.widgets.paper_list import PaperList
@@ -75,6 +77,7 @@ WORKER_FAILURES = {
     "export": "Export failed",
     "related": "Related papers not found",
     "stats": "Statistics not computed",
+    "rank": "The inbox could not be ranked",
 }
 
 
@@ -103,7 +106,11 @@ class ReaderApp(App[None]):
         self.export_dir = export_dir or self.settings.export.dir_path() or Path.cwd()
         self.demo = demo
         self._setting_problems = self._apply_settings()
-        self.session = Session(store)  # the entries, counts and index; every change goes through it
+        watching = self.settings.watch
+        self.watch_list = WatchList(watching.authors, watching.keywords)
+        self.session = Session(store, self.watch_list)  # the entries, counts and index; every change goes through it
+        self.inbox_count = 0  # papers new since you last looked (the status line says how many)
+        self._inbox_opened = False  # the app opens on the inbox once, when it has papers
         self.filter_name = "all"
         self.sort_key = "added"
         self.query_text = ""
@@ -167,6 +174,8 @@ class ReaderApp(App[None]):
         for problem in self._setting_problems:
             self._say(problem, title="Settings", severity="warning")
         self.paper_list.focus()
+        if not self.watch_list.empty:
+            self.paper_list.is_watched = self.watch_list.watched
         self._start_load()
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
         if self.remember_theme:
@@ -226,7 +235,14 @@ class ReaderApp(App[None]):
     def on_loaded(self, message: messages.Loaded) -> None:
         if self.session.take(message.generation, message.library):
             self.is_loading = False
+            self._count_inbox()
             self._refresh_rows()
+            if self.inbox_count and not self._inbox_opened:
+                self._inbox_opened = True
+                self.action_inbox()
+
+    def _count_inbox(self) -> None:
+        self.inbox_count = len(self.session.new_ids())
 
     def on_indexed(self, message: messages.Indexed) -> None:
         if self.session.take_index(message.generation, message.index):
@@ -346,6 +362,8 @@ class ReaderApp(App[None]):
         text.append(f" · {counts.unread} unread · {counts.starred} starred · filter: {self.filter_name}")
         if self.sort_key != "added":
             text.append(f" · sort: {self.sort_key}")
+        if self.inbox_count:
+            text.append(f" · {self.inbox_count} new (i: inbox)", style="bold")
         if self.query_text.strip():
             text.append(" · search: ")
             text.append(strip_control(self.query_text.strip()), style="italic")
@@ -392,6 +410,8 @@ class ReaderApp(App[None]):
 
     def _took(self, updated: Iterable[Entry]) -> None:
         """Show papers as the session now has them (the counts and index followed in the session)."""
+        if self.inbox_count:
+            self._count_inbox()
         for entry in updated:
             self.paper_list.replace(entry)
         current = self.paper_list.current
@@ -631,6 +651,53 @@ class ReaderApp(App[None]):
 
     def on_stats_ready(self, message: messages.StatsReady) -> None:
         self.push_screen(StatsScreen(message.figures))
+
+    def action_inbox(self) -> None:
+        """Rank the inbox in a worker, then show it one card at a time."""
+        if self.is_loading:
+            self._say("The store is still loading.")
+            return
+        new = self.session.new_ids()
+        if not new:
+            self._say("Nothing new since you last looked: the inbox is empty.")
+            return
+        self._say(f"{len(new)} new papers: ranking them…")
+        self._rank_inbox([self.entries[pid] for pid in new])
+
+    @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
+    def _rank_inbox(self, batch: list[Entry]) -> None:
+        history = triage.history_of(self.store, {entry.id for entry in batch})
+        self.post_message(messages.InboxRanked(triage.rank(batch, history, self.watch_list)))
+
+    def on_inbox_ranked(self, message: messages.InboxRanked) -> None:
+        if self._screen_gone() or not message.ranked:
+            return
+        self.push_screen(TriageScreen(message.ranked, self), self._inbox_closed)
+
+    def _inbox_closed(self, _: None) -> None:
+        self._count_inbox()
+        self._show_status()
+
+    def change_papers(
+        self, description: str, paper_ids: Sequence[str], change: Callable[[ReadingState], ReadingState]
+    ) -> list[Entry] | None:
+        """A change from another screen (triage): saved through the session, shown in the list; None if not saved."""
+        try:
+            updated = self.session.change(description, paper_ids, change)
+        except ReaderError as exc:
+            self._say(str(exc), title="Not saved", severity="error")
+            return None
+        self._took(updated)
+        return updated
+
+    def undo_last(self) -> list[str] | None:
+        """Undo the newest action; the ids it gave back their state, or None."""
+        before = self.session.history.peek()
+        self.action_undo()
+        if before is None or self.session.history.peek() is before:
+            return None
+        self._count_inbox()
+        return list(before.states)
 
     def action_help(self) -> None:
         # Show the keys in force: the settings' keymap replaces the defaults.

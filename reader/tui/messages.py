@@ -16,6 +16,7 @@ from reader.core.models import Entry
 from reader.core.search.index import SearchIndex
 from reader.core.session import Library, Rows
 from reader.core.stats import Stats
+from reader.core.triage import Ranked
 
 
 @dataclass
@@ -89,3 +90,10 @@ class Notice(Message):
 
     text: str
     severity: str = "information"
+
+
+@dataclass
+class InboxRanked(Message):
+    """The inbox in rank order, each paper with why."""
+
+    ranked: list[Ranked]

@@ -10,15 +10,15 @@ readable and tell "language model" from "model of language". Weights are
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
-from reader.core.search.words import STOP, words_of
+from reader.core.search.words import STOP
 
 # Words too common in papers to say what one is about (beyond the search's stop words).
 COMMON = frozenset(
@@ -32,17 +32,14 @@ _DROP = STOP | COMMON
 Floats = npt.NDArray[np.float64]
 
 
-def terms_of(title: str, abstract: str) -> list[str]:
-    """The terms of one paper, repeated as often as they occur (the title's twice)."""
-    found: list[str] = []
-    for text, times in ((title, 2), (abstract, 1)):
-        words = words_of(text)
-        useful = [len(w) > 1 and w not in _DROP and not w.isdigit() for w in words]
-        kept = [w for w, ok in zip(words, useful, strict=True) if ok and len(w) > 2]
-        pairs = [f"{a} {b}" for (a, b), (ok_a, ok_b) in zip(pairwise(words), pairwise(useful), strict=True)
-                 if ok_a and ok_b]
-        found += (kept + pairs) * times
-    return found
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, accents off, hyphenated compounds in their parts: a few C calls a text."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _WORD.findall(text.lower())
 
 
 @dataclass
@@ -88,34 +85,71 @@ class Matrix:
 
 @dataclass
 class Vectors:
-    """Every paper's row, and the vocabulary the columns stand for."""
+    """Every paper's row, and what each column stands for (``term``)."""
 
     matrix: Matrix
-    vocabulary: list[str]
+    codes: npt.NDArray[np.int64]  # a column's term: a word id, or a pair of them packed
+    words: list[str]
+
+    def term(self, column: int) -> str:
+        code = int(self.codes[column])
+        size = len(self.words)
+        if code < size:
+            return self.words[code]
+        first, second = divmod(code - size, size)
+        return f"{self.words[first]} {self.words[second]}"
 
 
-def vectorize(documents: Sequence[Sequence[str]]) -> Vectors:
-    """TF-IDF rows for the documents' terms; the IDF is taken over these documents."""
-    column: dict[str, int] = {}
-    counted = [Counter(doc) for doc in documents]
-    indptr = np.zeros(len(documents) + 1, dtype=np.int64)
-    indices: list[int] = []
-    counts: list[int] = []
-    for number, counts_of in enumerate(counted):
-        for term, times in counts_of.items():
-            at = column.setdefault(term, len(column))
-            indices.append(at)
-            counts.append(times)
-        indptr[number + 1] = len(indices)
-    index = np.array(indices, dtype=np.int64)
-    frequency_of = np.bincount(index, minlength=len(column)) if indices else np.zeros(0, dtype=np.int64)
-    idf = np.log((1 + len(documents)) / (1 + frequency_of)) + 1.0
-    data = (1.0 + np.log(np.array(counts, dtype=np.float64))) * idf[index] if indices else np.zeros(0)
-    matrix = Matrix(indptr, index, data, len(column))
+def vectorize(papers: Sequence[tuple[str, str]], min_df: int = 2) -> Vectors:
+    """TF-IDF rows for (title, abstract) pairs: their words and word pairs, terms held by ``min_df`` papers or more.
+
+    Words are looked up once each in Python; the pairs, the counts and the
+    weights are worked out over whole arrays, so a few thousand papers take
+    a fraction of a second.
+    """
+    every: list[str] = []
+    segment_ends: list[int] = []  # where each title copy and abstract ends in ``every``
+    owners: list[int] = []
+    for number, (title, abstract) in enumerate(papers):
+        title_words = words(title)
+        for part in (title_words, title_words, words(abstract)):  # a title counts twice
+            every += part
+            segment_ends.append(len(every))
+            owners.append(number)
+    ids = {word: at for at, word in enumerate(dict.fromkeys(every))}
+    flat = list(map(ids.__getitem__, every))
+    vocabulary = list(ids)
+    size = max(1, len(vocabulary))
+    useful = np.array([len(w) > 1 and w not in _DROP and not w.isdigit() for w in vocabulary] or [False])
+    long_enough = np.array([len(w) > 2 for w in vocabulary] or [False])
+    tokens = np.array(flat, dtype=np.int64)
+    lengths = np.diff(np.array([0, *segment_ends], dtype=np.int64)).astype(np.int64)
+    doc_of = np.repeat(np.array(owners, dtype=np.int64), lengths)
+    ok = useful[tokens] if len(tokens) else np.zeros(0, dtype=bool)
+    single = ok & long_enough[tokens] if len(tokens) else ok
+    same = np.ones(max(0, len(tokens) - 1), dtype=bool)
+    ends = np.array(segment_ends[:-1], dtype=np.int64) - 1
+    same[ends[(ends >= 0) & (ends < len(same))]] = False  # no pair across a title and an abstract
+    paired = same & ok[:-1] & ok[1:] if len(tokens) > 1 else same
+    codes = np.concatenate([tokens[single], size + tokens[:-1][paired] * size + tokens[1:][paired]])
+    docs = np.concatenate([doc_of[single], doc_of[:-1][paired]])
+    span = int(size + size * size)
+    keys, counts = np.unique(docs * span + codes, return_counts=True)
+    doc, code = keys // span, keys % span
+    terms, column = np.unique(code, return_inverse=True)
+    frequency = np.bincount(column, minlength=len(terms))
+    keep = frequency[column] >= min_df
+    doc, column, counts = doc[keep], column[keep], counts[keep]
+    kept_terms = np.flatnonzero(frequency >= min_df)
+    renumber = np.full(len(terms), -1, dtype=np.int64)
+    renumber[kept_terms] = np.arange(len(kept_terms))
+    column = renumber[column]
+    idf = np.log((1 + len(papers)) / (1 + frequency[kept_terms])) + 1.0
+    data = (1.0 + np.log(counts.astype(np.float64))) * idf[column]
+    indptr = np.zeros(len(papers) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(doc, minlength=len(papers)), out=indptr[1:])
+    matrix = Matrix(indptr, column.astype(np.int64), data, len(kept_terms))
     norms = np.sqrt(np.bincount(matrix.rows, weights=data * data, minlength=matrix.size))
     norms[norms == 0] = 1.0
     matrix.data = data / norms[matrix.rows]
-    vocabulary = [""] * len(column)
-    for term, at in column.items():
-        vocabulary[at] = term
-    return Vectors(matrix, vocabulary)
+    return Vectors(matrix, terms[kept_terms].astype(np.int64), vocabulary)

@@ -31,8 +31,10 @@ def _sigmoid(z: Floats) -> Floats:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def fit(rows: Matrix, liked: Floats, weight: Floats, *, l2: float = L2, steps: int = STEPS) -> Linear:
+def fit(rows: Matrix, liked: Floats, weight: Floats, *, l2: float | None = None, steps: int | None = None) -> Linear:
     """The weights that best tell liked rows (``liked`` 1) from the rest (0), each row counting ``weight``."""
+    l2 = L2 if l2 is None else l2
+    steps = STEPS if steps is None else steps
     share = weight / weight.sum()
     step = 1.0 / (0.25 + l2)
     w = np.zeros(rows.columns)

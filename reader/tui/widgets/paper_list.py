@@ -9,7 +9,7 @@ are cached until the paper or the highlight changes.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -57,6 +57,8 @@ class PaperList(ScrollView, can_focus=True):
         self.rows: list[Entry] = []
         self.selected: set[str] = set()
         self.terms: set[str] = set()
+        self.is_watched: Callable[[Entry], bool] | None = None  # the watch list: ◆ where the star would go
+        self._watched: dict[str, bool] = {}  # by id, until the rows are replaced
         self._cache: dict[tuple[int, int, bool], Strip] = {}
 
     # -- data -----------------------------------------------------------------
@@ -81,6 +83,7 @@ class PaperList(ScrollView, can_focus=True):
             self.virtual_size = Size(self._row_width(), len(self.rows))
             if not kept:
                 self._cache.clear()
+                self._watched.clear()
                 self.refresh()
             elif shown_before < self.scroll_offset.y + self.scrollable_content_region.height:
                 self.refresh()
@@ -157,9 +160,9 @@ class PaperList(ScrollView, can_focus=True):
         code_style = self.get_component_rich_style("paper-list--code")
         marks = [
             Segment("▌" if entry.id in self.selected else " ", base),
-            Segment("✓" if entry.state.read else ("…" if entry.state.status == "reading" else "·"), base),
+            Segment(_status_mark(entry), base),
             Segment(" ", base),
-            Segment("★" if entry.state.starred else " ", base + star),
+            Segment("★" if entry.state.starred else ("◆" if self._is_watched(entry) else " "), base + star),
             Segment(" ", base),
         ]
         code = " code " if entry.paper.code_link else ""
@@ -172,6 +175,18 @@ class PaperList(ScrollView, can_focus=True):
         if code:
             segments.append(Segment(code, base + code_style))
         return Strip(segments).crop_extend(0, width, base)
+
+    def _is_watched(self, entry: Entry) -> bool:
+        """Asked only for the rows drawn, and kept: a keyword may mean reading the abstract."""
+        if self.is_watched is None:
+            return False
+        key = entry.id
+        found = self._watched.get(key)
+        if found is None:
+            if len(self._watched) > _CACHE_LIMIT * 8:
+                self._watched.clear()
+            found = self._watched[key] = self.is_watched(entry)
+        return found
 
     def _title_segments(self, title: str, base: Style) -> list[Segment]:
         spans = highlight_spans(title, self.terms) if self.terms else []
@@ -234,3 +249,12 @@ class PaperList(ScrollView, can_focus=True):
         if 0 <= index < len(self.rows):
             self.cursor = index
         self.focus()
+
+
+def _status_mark(entry: Entry) -> str:
+    state = entry.state
+    if state.read:
+        return "✓"
+    if state.skipped:
+        return "✗"
+    return "…" if state.status == "reading" else "·"
