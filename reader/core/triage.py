@@ -132,15 +132,20 @@ class _Reasons:
 
     def _close(self, columns: npt.NDArray[np.int64], order: npt.NDArray[np.intp], contribution: features.Floats,
                positive: bool) -> str:
+        """The terms of the paper that weigh most one way, and how many papers of the history hold them."""
+        top = [int(columns[at]) for at in order[:12].tolist()
+               if contribution[at] != 0 and (contribution[at] > 0) == positive]
+        terms = {column: self.vectors.term(column) for column in top}
         chosen: list[int] = []
         names: list[str] = []
-        for at in order[:12].tolist():
-            if (contribution[at] > 0) != positive or contribution[at] == 0:
-                break
-            term = self.vectors.term(int(columns[at]))
-            if any(term in name or name in term for name in names):
+        for column in top:
+            term = terms[column]
+            if " " not in term:  # a word that a weighty pair holds is said by the pair: "gaussian splatting"
+                column = next((c for c in top if " " in terms[c] and term in terms[c].split()), column)
+                term = terms[column]
+            if any(set(term.split()) & set(name.split()) for name in names):
                 continue  # "gaussian" says nothing more beside "gaussian splatting"
-            chosen.append(int(columns[at]))
+            chosen.append(column)
             names.append(term)
             if len(chosen) == REASON_TERMS:
                 break
