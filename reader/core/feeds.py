@@ -103,6 +103,15 @@ def progress_of(store: Store) -> dict[str, Record]:
     return store.side_table(FEEDS)
 
 
+def due(store: Store, subscriptions: list[Subscription], hours: float) -> bool:
+    """Whether a subscription was never fetched, or not within ``hours`` (0: never due)."""
+    if hours <= 0 or not subscriptions:
+        return False
+    progress = progress_of(store)
+    limit = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)).replace(microsecond=0).isoformat()
+    return any(str(progress.get(sub.spec, {}).get("fetched_at", "")) < limit for sub in subscriptions)
+
+
 class Run:
     """One ``reader fetch`` of the subscriptions into ``store``."""
 

@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
-from reader.core import config, export, heap, library, stats, triage
+from reader.core import config, export, feeds, heap, library, stats, subscriptions, triage
 from reader.core.clipboard import copy_system
 from reader.core.errors import ReaderError
 from reader.core.filters import Filter
@@ -78,6 +78,7 @@ WORKER_FAILURES = {
     "related": "Related papers not found",
     "stats": "Statistics not computed",
     "rank": "The inbox could not be ranked",
+    "fetch": "Subscriptions not fetched",
 }
 
 
@@ -177,6 +178,7 @@ class ReaderApp(App[None]):
         if not self.watch_list.empty:
             self.paper_list.is_watched = self.watch_list.watched
         self._start_load()
+        self._fetch_if_due()
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
         if self.remember_theme:
             self.theme_changed_signal.subscribe(self, self._save_theme)
@@ -237,8 +239,8 @@ class ReaderApp(App[None]):
             self.is_loading = False
             self._count_inbox()
             self._refresh_rows()
-            if self.inbox_count and not self._inbox_opened:
-                self._inbox_opened = True
+            first, self._inbox_opened = not self._inbox_opened, True
+            if self.inbox_count and first:  # opened on the inbox; later arrivals are announced, not pushed
                 self.action_inbox()
 
     def _count_inbox(self) -> None:
@@ -651,6 +653,27 @@ class ReaderApp(App[None]):
 
     def on_stats_ready(self, message: messages.StatsReady) -> None:
         self.push_screen(StatsScreen(message.figures))
+
+    def _fetch_if_due(self) -> None:
+        """Subscriptions run themselves: fetched in the background when older than ``fetch.every`` hours."""
+        if self.demo:
+            return
+        listed = subscriptions.from_settings(self.settings.subscriptions)
+        if feeds.due(self.store, listed, self.settings.fetch.every):
+            self._fetch_feeds(listed)
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch_feeds(self, listed: list[subscriptions.Subscription]) -> None:
+        outcomes = feeds.Run(self.store, self.settings.fetch).run(listed)
+        failures = [f"{o.subscription.name}: {o.error}" for o in outcomes if o.error]
+        self.post_message(messages.Fetched(sum(o.new for o in outcomes), failures))
+
+    def on_fetched(self, message: messages.Fetched) -> None:
+        for failure in message.failures:
+            self._say(failure, title="Subscription not fetched", severity="warning")
+        if message.new:
+            self._say(f"{message.new} new papers arrived: press i for the inbox.", title="Fetched")
+            self._start_load()  # the new papers into the list; the inbox count follows
 
     def action_inbox(self) -> None:
         """Rank the inbox in a worker, then show it one card at a time."""

@@ -97,3 +97,11 @@ class InboxRanked(Message):
     """The inbox in rank order, each paper with why."""
 
     ranked: list[Ranked]
+
+
+@dataclass
+class Fetched(Message):
+    """The subscriptions fetched in the background: how many papers arrived, what failed."""
+
+    new: int
+    failures: list[str]

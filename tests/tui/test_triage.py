@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reader.core import config, inbox, library
 from reader.core.importers import read_file
 from reader.core.store import Store
 from reader.tui import ReaderApp, make_app
 from reader.tui.screens.triage import TriageScreen
+from tests.feedserver import running, served
 from tests.realfiles import FIXTURES, IMPORTERS
 
 from .conftest import wait_for
@@ -126,3 +129,25 @@ async def test_with_history_each_card_says_why(tmp_path: Path) -> None:
         assert [item.entry.paper.title for item in watched] == ["Signpost: Routing Queries to the Right Retriever"]
         assert watched[0].why.startswith("watched (keyword retriever) · ")
         assert screen.ranked.index(watched[0]) <= 2  # it rises
+
+
+async def test_subscriptions_run_themselves_when_the_app_opens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    store = Store(tmp_path / "library.json")
+    library.import_paths(store, [FIXTURES / "hf_page.txt"])
+    with running(served(False)) as server:
+        settings = config.Settings(
+            subscriptions={"listing": f"{server.url}/feed.xml"},
+            fetch=config.FetchSettings(pause=0, retry_delay=0, tries=1, timeout=5, dir=str(tmp_path / "fetched")),
+        )
+        app = make_app(store, export_dir=tmp_path, settings=settings)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.inbox_count == 2, tries=500)
+            assert not isinstance(app.screen, TriageScreen)  # announced, not pushed in front of the list
+            assert "2 new (i: inbox)" in str(app.query_one("#status").content)
+            assert [path for _, path, _, _ in server.asked] == ["/feed.xml"]
+        again = make_app(store, export_dir=tmp_path, settings=settings)
+        async with again.run_test(size=(120, 40)) as pilot:  # fetched less than fetch.every ago: not again
+            await wait_for(pilot, lambda: isinstance(again.screen, TriageScreen))
+            assert len(server.asked) == 1
