@@ -49,13 +49,8 @@ def arrivals(store: Store) -> dict[str, dict[str, Any]]:
 
 
 def new_ids(store: Store, states: Mapping[str, ReadingState] | None = None) -> list[str]:
-    """The papers of the inbox, oldest arrival first; ``states`` (by id) saves reading them again."""
-    found = []
-    for pid, record in arrivals(store).items():
-        arrived_at = record.get("arrived_at")
-        if not isinstance(arrived_at, str) or not store.has(pid):
-            continue
-        state = states[pid] if states is not None and pid in states else store.entry(pid).state
-        if is_new(state, arrived_at):
-            found.append(pid)
-    return found
+    """The papers of the inbox, oldest arrival first; ``states`` (by id, every noted paper) saves reading them."""
+    notes = {pid: record.get("arrived_at") for pid, record in arrivals(store).items()}
+    present = [pid for pid, arrived_at in notes.items() if isinstance(arrived_at, str) and store.has(pid)]
+    known = states if states is not None else store.states_of(present)
+    return [pid for pid in present if is_new(known[pid], str(notes[pid]))]
