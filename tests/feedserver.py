@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -132,25 +132,41 @@ class FeedServer:
 
 
 @contextmanager
-def running(data: Served) -> Iterator[FeedServer]:
-    state = FeedServer(data)
+def serving(
+    answer: Callable[[BaseHTTPRequestHandler], object], *, join: bool = True, closing: threading.Event | None = None
+) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 that hands every GET to ``answer``; yields its base URL.
+
+    ``closing`` is set first when the test ends (an answer that waits stops waiting); with
+    ``join``, closing then waits for every answer still being written: none outlives its test.
+    """
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            state.answer(self)
+            answer(self)
 
         def log_message(self, *args: object) -> None:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
+    httpd.daemon_threads = not join
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     try:
-        yield state
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
-        state.closing.set()
-        state.release.set()
+        if closing is not None:
+            closing.set()
         httpd.shutdown()
         httpd.server_close()
+
+
+@contextmanager
+def running(data: Served) -> Iterator[FeedServer]:
+    state = FeedServer(data)
+    try:
+        with serving(state.answer, join=False, closing=state.closing) as url:
+            state.url = url
+            yield state
+    finally:
+        state.release.set()
