@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "search", help="fuzzy search titles, abstracts, tags and notes",
-        description="Fuzzy search with filters: is:unread is:read is:reading is:starred, has:code has:note "
+        description="Fuzzy search with filters: is:unread is:read is:reading is:starred is:new is:skipped "
+        "is:watched, has:code has:note "
         "has:tags has:link, tag:T, year:2025 or year:2023..2025, author:NAME, \"exact phrase\", -word to "
         "exclude. Example: reader search 'gausian splatting is:unread -survey'",
     )
