@@ -118,16 +118,32 @@ class _Counted:
 
 
 def write_export(
-    entries: Sequence[Entry], fmt: str, target: Path, *, template: export.PaperTemplate | None = None
+    entries: Sequence[Entry], fmt: str, target: Path, *, template: export.PaperTemplate | None = None,
+    replace: bool = True,
 ) -> Path:
-    """Write the notes file atomically, so an interrupted export leaves the old one."""
+    """Write the notes file atomically, so an interrupted export leaves the old one.
+
+    With ``replace`` False a file already there is never touched: the name is
+    claimed first (an exclusive create), so a file that appeared after the
+    user was asked is refused, not overwritten.
+    """
     target = target.expanduser()
     if target.is_dir():
         raise StoreError("is a directory; give a file name", path=target)
     if not target.parent.exists():
         raise StoreError(f"directory {target.parent} does not exist", path=target)
+    text = export.render(entries, fmt, template).encode()
+    claimed = False
     try:
-        write_atomically(target.absolute(), export.render(entries, fmt, template).encode())
+        if not replace:
+            try:
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            except FileExistsError:
+                raise StoreError("exists already; not replaced", path=target) from None
+            claimed = True
+        write_atomically(target.absolute(), text)
     except OSError as exc:
+        if claimed:
+            target.unlink(missing_ok=True)
         raise StoreError(f"cannot write the export: {exc.strerror or exc}", path=target) from None
     return target
