@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.cli.output import chosen_filter, print_json, print_ranked, print_table
+from reader.cli.output import MARKS_LEGEND, chosen_filter, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
 from reader.cli.progress import fetch_progress, import_progress, merge_progress, read_progress
 from reader.core import export, library, stats
@@ -38,9 +38,18 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     assert rows is not None  # a query without words needs no index
     if args.json:
         print_json([entry.to_record() for entry in rows])
-    else:
-        print_table(rows)
+        return 0
+    if not rows:
+        empty = not chosen.is_all and store.count() > 0
+        print("no paper matches these filters" if empty else EMPTY_STORE, file=sys.stderr)
+        return 0
+    print_table(rows)
+    if sys.stdout.isatty():
+        print(MARKS_LEGEND)  # for people; a script reading the table gets the rows alone
     return 0
+
+
+EMPTY_STORE = "the store is empty: import papers with 'reader import FILE' (or try 'reader demo')"
 
 
 def cmd_search(store: Store, args: argparse.Namespace) -> int:

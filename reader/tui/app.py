@@ -486,6 +486,9 @@ class ReaderApp(PaperActions, Opening):
 
     # -- for tests and the command palette --------------------------------------------------
 
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+
     def set_filter(self, name: str) -> None:
         self.filter_name = name
         self._refresh_rows()
