@@ -286,8 +286,9 @@ class ReaderApp(PaperActions, Opening):
             for paper_id in self._touched:  # changed here while the rows were computed: show it as it is now
                 if paper_id in self.entries:
                     self.paper_list.replace(self.entries[paper_id])
-            if self.paper_list.current is not self._detail_entry or self.detail.terms != self.paper_list.terms:
-                self._show_detail(self.paper_list.current)
+            current = self.paper_list.current
+            if current is None or current is not self._detail_entry or self.detail.terms != self.paper_list.terms:
+                self._show_detail(current)
         self._show_status()
 
     def _why_empty(self, text: str) -> str:

@@ -82,7 +82,9 @@ class TagsScreen(ModalScreen[TagEdit | None]):
             yield Static(Text(hint, style="dim"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.focus()
+        field.cursor_position = len(field.value)  # typing adds to the tags there
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         line = strip_control(event.value)
