@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -11,6 +11,8 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from reader.core.stats import Stats, render_summary, render_tags, week_label
+
+LABEL_WIDTH = 8  # "Jul 07" and a gap
 
 
 class WeeklyChart(PlotextPlot):
@@ -31,6 +33,15 @@ class WeeklyChart(PlotextPlot):
         top = max([*stats.added_per_week, *stats.read_per_week, 1])
         plt.ylim(0, top)
         plt.yticks(sorted({0, top // 2, top}))
+
+    def render(self) -> RenderResult:
+        """The week labels that fit the width, every n-th one: chosen here, so a screen draws the same each time."""
+        labels = [week_label(day) for day in self._stats.weeks]
+        room = max(self.size.width - 8, 1)  # the count axis takes the rest
+        step = max(1, -(-len(labels) * LABEL_WIDTH // room))
+        positions = [float(x) for x in range(1, len(labels) + 1)]
+        self.plt.xticks(positions[::step], labels[::step])
+        return super().render()
 
 
 class StatsScreen(ModalScreen[None]):
