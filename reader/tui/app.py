@@ -373,7 +373,8 @@ class ReaderApp(PaperActions, Opening):
     # -- moving around ------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not after the queued messages: letters typed right after "/" belong to the search.
+        self.screen.set_focus(self.query_one("#search", Input))
 
     def action_back_to_list(self) -> None:
         """Escape: close the keys panel, leave the search box or the detail pane; then the selection, the search."""

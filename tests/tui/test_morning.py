@@ -14,9 +14,7 @@ from reader.core.importers import ParsedFile
 from reader.core.links import make_link
 from reader.core.models import ParsedPaper
 from reader.core.store import Store
-from reader.tui import ReaderApp, demo_app, make_app
-from reader.tui.app import EMPTY_STORE
-from reader.tui.widgets.paper_list import STATUS_MARKS
+from reader.tui import ReaderApp, make_app
 from tests.realfiles import OUR_PAGE
 
 from .conftest import ready, type_text, wait_for
@@ -193,6 +191,8 @@ async def test_sort_during_a_search_reorders_the_hits(
 async def test_empty_store_no_hits_and_query_mistakes_are_said(
     our_store: Store, app_factory: Callable[[Store], ReaderApp], tmp_path: Path
 ) -> None:
+    from reader.tui.app import EMPTY_STORE
+
     (tmp_path / "empty").mkdir()
     app = app_factory(Store(tmp_path / "empty" / "library.json"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -260,6 +260,8 @@ async def test_tab_gives_the_detail_pane_the_keys_and_back(
 
 
 async def test_triage_keys(our_store: Store, app_factory: Callable[[Store], ReaderApp]) -> None:
+    from reader.tui.widgets.paper_list import STATUS_MARKS
+
     app = app_factory(our_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -408,6 +410,8 @@ async def test_the_palette_lists_themes_first_and_escape_closes_the_keys_panel(
 async def test_the_demo_never_saves_a_theme_into_the_settings(
     our_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from reader.tui import demo_app
+
     settings_file = tmp_path / "config.toml"
     monkeypatch.setenv("READER_CONFIG", str(settings_file))
     app = demo_app(our_store)
