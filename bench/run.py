@@ -36,7 +36,7 @@ from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile, read_file
 from reader.core.models import Entry, ParsedPaper
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 from reader.core.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -437,6 +437,11 @@ def reader_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "reader"]
 
 
+# As a user's shell runs it: compiled modules are cached (some environments turn that off,
+# and then every run compiles the package again, which is not what a user waits for).
+COMMAND_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 class CommandFailed(Exception):
     pass
 
@@ -450,6 +455,7 @@ def run_command(argv: list[str], capture: bool = False) -> tuple[float, bytes]:
     start = time.perf_counter()
     done = subprocess.run(
         argv,
+        env=COMMAND_ENV,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -54,13 +54,12 @@ UPKEEP = ("config", "doctor", "restore")
 
 def open_store(db: str | os.PathLike[str] | None = None) -> Store:
     """Open the store named by ``--db``, ``$READER_DB``, the settings or the default location."""
-    path, _ = config.store_location(db)
-    folder = path.expanduser().parent
-    if not folder.is_dir():  # a store named anywhere gets its folder made, as the default one does
+    path, is_default = config.store_location(db)
+    if is_default:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the store's folder: {exc.strerror or exc}", path=folder) from None
+            raise StoreError(f"cannot create the data directory: {exc.strerror or exc}", path=path.parent) from None
     return Store(path)
 
 

@@ -36,14 +36,24 @@ def print_table(entries: Sequence[Entry]) -> None:
         print(f"{marks(entry)}  {entry.id:<{width}}  {strip_control(entry.paper.title)}")
 
 
-def print_ranked(entries: Sequence[Entry], scores: Sequence[float], *, as_json: bool) -> None:
-    """Ranked papers: a table, or JSON records with their score."""
+def print_ranked(
+    entries: Sequence[Entry], scores: Sequence[float], *, as_json: bool, why: Sequence[list[str]] | None = None
+) -> None:
+    """Ranked papers: a table, or JSON records with their score; with ``why``, each paper's reasons under it."""
     if as_json:
         pairs = zip(entries, scores, strict=True)
         records = [{**entry.to_record(), "score": round(score, 3)} for entry, score in pairs]
+        if why is not None:
+            for record, lines in zip(records, why, strict=True):
+                record["why"] = lines
         print_json(records)
-    else:
+    elif why is None:
         print_table(entries)
+    else:
+        for entry, lines in zip(entries, why, strict=True):
+            print_table([entry])
+            for line in lines:
+                print(f"      {strip_control(line)}")
 
 
 def describe(entry: Entry) -> str:

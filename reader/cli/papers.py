@@ -7,16 +7,18 @@ import sys
 
 from reader.cli.output import MARKS_LEGEND, chosen_filter, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
-from reader.cli.progress import fetch_progress, import_progress, merge_progress, read_progress
-from reader.core import export, library, stats
-from reader.core.filters import select
-from reader.core.search import related
 from reader.core.session import Session
 from reader.core.store import Store
 from reader.core.text import strip_control
 
+# Importers, exporters and the search index are imported by the commands that use them:
+# ``reader list`` should not pay for loading the importers.
+
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    from reader.cli.progress import import_progress, merge_progress, read_progress
+    from reader.core import library
+
     show_progress = sys.stderr.isatty()
     parsed = library.parse_inputs(
         args.paths, import_progress if show_progress else None, read_progress if show_progress else None
@@ -55,18 +57,30 @@ EMPTY_STORE = "the store is empty: import papers with 'reader import FILE' (or t
 def cmd_search(store: Store, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    found = Session.open(store, index=True).rows(args.query, limit=args.limit)
+    from reader.core.search import query
+
+    session = Session.open(store, index=True)
+    found = session.rows(args.query, limit=args.limit)
     for problem in found.errors:
         print(f"warning: {problem}", file=sys.stderr)
-    assert found.entries is not None  # the session was opened with its index
+    assert found.entries is not None and session.index is not None  # the session was opened with its index
     shown = found.entries[: args.limit]
     scores = found.scores[: args.limit] if found.scores is not None else [0.0] * len(shown)
-    print_ranked(shown, scores, as_json=args.json)
+    why = None
+    if args.explain:
+        parsed = query.parse(args.query)
+        words = " ".join(parsed.words)
+        why = [session.index.explain(words, entry.id, typing=parsed.typing).lines() if words else [] for entry in shown]
+    print_ranked(shown, scores, as_json=args.json, why=why)
+    if found.total is not None and found.total > len(shown):
+        more = f"{found.total:,}{'+' if found.capped else ''}"
+        print(f"{len(shown)} of {more} shown; --limit N for more", file=sys.stderr)
     return 0
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
-    from reader.core import config
+    from reader.core import config, export, library
+    from reader.core.filters import select
 
     fmt = args.format or config.load().export.format
     template = export.PaperTemplate.from_file(args.template) if args.template else None
@@ -90,7 +104,8 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
 def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from reader.core import config, fetch
+    from reader.cli.progress import fetch_progress
+    from reader.core import config, fetch, library
 
     settings = config.load().fetch
     if args.arxiv is not None:
@@ -112,6 +127,8 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_related(store: Store, args: argparse.Namespace) -> int:
+    from reader.core.search import related
+
     session = Session.open(store, index=True)
     assert session.index is not None
     entry = session.entries[store.resolve(args.id)]
@@ -132,14 +149,15 @@ def cmd_delete(store: Store, args: argparse.Namespace) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             print("nothing deleted")
             return 1
-    backup = store.backup()
     removed = store.delete(ids)
-    where = f" (backup in {backup})" if backup else ""
+    where = f" (backup in {store.last_backup})" if store.last_backup else ""
     print(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}")
     return 0
 
 
 def cmd_stats(store: Store, args: argparse.Namespace) -> int:
+    from reader.core import stats
+
     if args.weeks < 1:
         raise UsageError("--weeks must be at least 1")
     print(stats.render_text(stats.compute(store.entries(), weeks=args.weeks)))

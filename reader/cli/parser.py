@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     p.add_argument("--json", action="store_true", help="print one JSON array of records with a score")
+    p.add_argument("--explain", action="store_true", help="say under each paper why it ranks where it does")
     add_db(p)
 
     p = commands.add_parser("show", help="show one paper")

@@ -47,14 +47,10 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import platformdirs
-import tomli_w
 
 from reader.core.errors import InputError
 from reader.core.store.files import write_atomically
@@ -76,6 +72,8 @@ def config_path() -> Path:
     from_env = os.environ.get(CONFIG_ENV)
     if from_env:
         return Path(from_env).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
 
 
@@ -135,6 +133,8 @@ class FetchSettings:
     base: Path = field(default=Path("."), compare=False, repr=False)
 
     def dir_path(self) -> Path:
+        import platformdirs
+
         return _expand(self.dir, self.base) or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "fetched"
 
 
@@ -278,6 +278,8 @@ def _read_table(path: Path) -> tuple[dict[str, Any], str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError("not UTF-8 text", path=path, line=raw[: exc.start].count(b"\n") + 1) from None
+    import tomllib  # only when there is a settings file to read
+
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -394,6 +396,7 @@ def parse_value(key: str, text: str) -> Any:
 
 
 def _write(path: Path, table: Mapping[str, Any]) -> None:
+    import tomli_w
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -468,6 +471,8 @@ def get_value(settings: Settings, key: str) -> Any:
 
 def describe(settings: Settings) -> list[str]:
     """``key = value`` lines for ``reader config``: every key, defaults marked."""
+    import tomli_w
+
     defaults = Settings()
     lines = []
     for key in KEYS:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, not_
+from typing import TYPE_CHECKING
 
 from reader.core import sorting
 from reader.core.errors import ReaderError
@@ -22,10 +23,13 @@ from reader.core.filters import Filter
 from reader.core.history import History, Undone
 from reader.core.models import Entry, ReadingState
 from reader.core.search import query
-from reader.core.search.index import SearchIndex
 from reader.core.store import RemovedPaper, Store
 
+if TYPE_CHECKING:  # the index needs numpy: loaded only by a session that searches
+    from reader.core.search.index import SearchIndex
+
 ALL = Filter()
+COUNT_BEYOND_LIMIT = 1000  # papers checked past a limit to say how many more match
 
 _ids = attrgetter("paper.id")  # C-level attribute access: no Python frame per paper
 _read = attrgetter("state.read")
@@ -43,6 +47,13 @@ class Library:
     entries: dict[str, Entry] = field(default_factory=dict)
     unread: int = 0
     starred: int = 0
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> Library:
+        """A library of these entries, added in one batch."""
+        library = cls()
+        library.add(entries)
+        return library
 
     def add(self, batch: list[Entry]) -> None:
         """Add papers the library does not hold yet (a load's batch)."""
@@ -76,7 +87,8 @@ class Rows:
     scores: list[float] | None = None  # for a ranked query, one per entry
     terms: frozenset[str] = frozenset()  # the vocabulary words matched, for highlighting
     errors: tuple[str, ...] = ()
-    more: bool = False  # a limit cut the ranked papers short
+    total: int | None = None  # with a limit: how many papers match in all (at least this many if ``capped``)
+    capped: bool = False
 
 
 class _StoreEntries(Mapping[str, Entry]):
@@ -127,7 +139,12 @@ class Session:
         cached index that fits, no paper is read until a view asks for it.
         """
         session = cls(store)
-        if index and only is None:
+        if not index:
+            session.take(session.begin_read(), Library.of(store.entries() if only is None else store.entries_of(only)))
+            return session
+        from reader.core.search.index import SearchIndex
+
+        if only is None:
             ids = store.ids()
             edited = store.entries_of(store.ids_where(lambda state: bool(state.note.strip() or state.tags)))
             cached = SearchIndex.cached(ids, edited, store.path)
@@ -136,12 +153,9 @@ class Session:
                 session._read = _StoreEntries(store, ids)
                 return session
         generation = session.begin_read()
-        library = Library()
-        # One batch: one pause of the garbage collector, not fifty.
-        library.add(store.entries() if only is None else store.entries_of(only))
+        library = Library.of(store.entries() if only is None else store.entries_of(only))
         session.take(generation, library)
-        if index:
-            session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))
+        session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))
         return session
 
     @property
@@ -200,28 +214,44 @@ class Session:
         if parsed.words and index is None:
             return Rows(None, errors=errors)
         terms = frozenset(query.highlight_terms(parsed, index)) if index is not None else frozenset()
+        dropped = index.excluded(parsed.excluded) if index is not None and parsed.excluded else None
         if parsed.words:
             assert index is not None
-            positions, found = index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE)
+            positions, found = index.rank(" ".join(parsed.words), min_share=query.WORD_SHARE, typing=parsed.typing)
+            if dropped is not None:
+                keep = ~dropped[positions]
+                positions, found = positions[keep], found[keep]
             kept: list[tuple[Entry, float]] = []
-            more = False
+            total, capped = 0, False
+            every = chosen.is_all and not parsed.filters and not parsed.phrases  # each ranked paper is a row
             for pid, score in zip(index.ids_at(positions), found.tolist(), strict=True):
+                if limit is not None and len(kept) == limit:
+                    if every:
+                        total = len(positions)
+                        break
+                    if total >= limit + COUNT_BEYOND_LIMIT:  # counting the rest would read every paper
+                        capped = True
+                        break
                 if pid not in entries:
                     continue
                 entry = entries[pid]
-                if chosen.accepts(entry) and parsed.accepts(entry):
-                    if limit is not None and len(kept) == limit:
-                        more = True
-                        break
-                    kept.append((entry, score))
+                if chosen.accepts(entry) and parsed.accepts(entry, exclusions=False):
+                    total += 1
+                    if limit is None or len(kept) < limit:
+                        kept.append((entry, score))
             if sort != "added":  # "added" is the order of a store; for a search, the best match first
                 order = {entry.id: i for i, entry in enumerate(sorting.sort_entries([e for e, _ in kept], sort))}
                 kept.sort(key=lambda pair: order[pair[0].id])
             if reverse:
                 kept.reverse()
-            return Rows([e for e, _ in kept], [s for _, s in kept], terms, errors, more)
+            return Rows([e for e, _ in kept], [s for _, s in kept], terms, errors, max(total, len(kept)), capped)
         if chosen.is_all and parsed.is_empty:
             rows = list(entries.values())  # the whole store: a copy in C, not a check per paper
+        elif dropped is not None:
+            assert index is not None
+            gone = set(index.ids_at(dropped.nonzero()[0]))
+            rows = [e for e in entries.values() if e.id not in gone and chosen.accepts(e)
+                    and parsed.accepts(e, exclusions=False)]
         else:
             rows = [e for e in entries.values() if chosen.accepts(e) and parsed.accepts(e)]
         if sort != "added" or reverse:

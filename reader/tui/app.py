@@ -31,7 +31,8 @@ from reader.core.filters import Filter
 from reader.core.heap import gc_paused
 from reader.core.keymap import IDS, KEYS
 from reader.core.models import Entry
-from reader.core.search import SearchIndex, related
+from reader.core.search import related
+from reader.core.search.index import SearchIndex
 from reader.core.session import Library, Session
 from reader.core.steps import finish
 from reader.core.store import Store
@@ -208,11 +209,8 @@ class ReaderApp(PaperActions, Opening):
         self.post_message(messages.Indexed(generation, index))
 
     def on_first_batch(self, message: messages.FirstBatch) -> None:
-        if not self.entries:
-            first = Library()
-            first.add(message.batch)
-            if self.session.take(message.generation, first):
-                self._refresh_rows()
+        if not self.entries and self.session.take(message.generation, Library.of(message.batch)):
+            self._refresh_rows()
 
     def on_loaded(self, message: messages.Loaded) -> None:
         if self.session.take(message.generation, message.library):

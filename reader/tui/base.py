@@ -13,7 +13,7 @@ from textual.app import App
 
 from reader.core.errors import ReaderError
 from reader.core.models import Entry, ReadingState
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 from reader.core.session import Session
 from reader.core.text import strip_control
 from reader.tui.widgets.detail import DetailPane

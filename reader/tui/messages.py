@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from reader.core.models import Entry
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 from reader.core.session import Library, Rows
 from reader.core.stats import Stats
 

@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from reader.core.keymap import KEYS
 from reader.core.models import Entry
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 
 PAPER_SCORE = 0.05  # the palette orders by score: a command's fuzzy match scores more than this
 

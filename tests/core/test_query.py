@@ -6,7 +6,8 @@ import pytest
 
 from reader.core import library
 from reader.core.models import Entry
-from reader.core.search import SearchIndex, query
+from reader.core.search import query
+from reader.core.search.index import SearchIndex
 from reader.core.session import Session
 from reader.core.store import Store
 from tests.realfiles import Page

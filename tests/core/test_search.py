@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from reader.core import library
 from reader.core.corpus import generate
 from reader.core.importers import ParsedFile
 from reader.core.models import Abstract, Entry, Paper, ParsedPaper, ReadingState
-from reader.core.search import SearchIndex
+from reader.core.search.index import SearchIndex
 from reader.core.search.words import words_of
 from reader.core.steps import finish
 from reader.core.store import Store
@@ -48,7 +50,6 @@ def test_typo_queries_find_the_intended_paper(seeded: Store, page: Page) -> None
     assert len(page.typo_queries) == 3
     for query, wanted in page.typo_queries.items():
         top = titles(entries, ids_of(index, query, 3))
-        assert len(top) == 3
         assert any(title.startswith(wanted) for title in top), (query, top)
 
 
@@ -222,15 +223,28 @@ def test_stale_cache_is_rebuilt(seeded: Store, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not a numpy file", b"PK\x03\x04 truncated zip"],
-    ids=["empty", "garbage", "truncated"],
+    [b"", b"not an index file", b"truncated", b"huge arrays", b"fifo"],
+    ids=["empty", "garbage", "truncated", "huge", "fifo"],
 )
 def test_corrupt_cache_is_rebuilt_silently(seeded: Store, page: Page, damage: bytes) -> None:
     entries = seeded.entries()
     expected = SearchIndex(entries).search(page.typo)
     assert expected
     cache = Layout(seeded.path).index
-    cache.write_bytes(damage)
+    if damage in (b"truncated", b"huge arrays"):
+        SearchIndex.load_or_build(entries, seeded.path)  # a good cache, then damaged
+        good = cache.read_bytes()
+        if damage == b"truncated":
+            damage = good[: len(good) // 2]
+        else:  # a crafted header: the same file, claiming arrays far larger than it holds
+            head, rest = good.split(b"\n", 2)[1], good.split(b"\n", 2)[2]
+            header = json.loads(head)
+            header["arrays"]["docs"][1] = 1 << 40
+            damage = good.split(b"\n", 1)[0] + b"\n" + json.dumps(header).encode() + b"\n" + rest
+    if damage == b"fifo":  # a read would block for ever
+        os.mkfifo(cache)
+    else:
+        cache.write_bytes(damage)
     assert SearchIndex.load_or_build(entries, seeded.path).search(page.typo) == expected
     assert SearchIndex.load_or_build(entries, seeded.path).search(page.typo) == expected
     assert cache.stat().st_size > 1000  # replaced by a good one
@@ -249,11 +263,11 @@ def test_cache_of_another_store_is_not_trusted(seeded: Store, page: Page, tmp_pa
 
 
 def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store, page: Page) -> None:
-    """Caches written before the vocabulary was kept sorted load as they are, and prefixes still match."""
-    from reader.core.search.index import _Base, _file_signature
+    """Postings whose vocabulary is not in sorted order still load, and prefixes still match."""
+    from reader.core.search.postings import Postings, file_signature
 
     entries = seeded.entries()
-    built = finish(_Base.build(entries))
+    built = finish(Postings.build(entries))
     assert built.vocab == sorted(built.vocab)
     # The same postings with the words numbered backwards, as an older cache could hold them.
     spans = [(built.offsets[i], built.offsets[i + 1]) for i in range(len(built.vocab))][::-1]
@@ -261,9 +275,9 @@ def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store
     codes = np.concatenate([built.codes[a:b] for a, b in spans])
     offsets = np.zeros(len(spans) + 1, dtype=np.int64)
     np.cumsum([b - a for a, b in spans], out=offsets[1:])
-    old = _Base(built.ids, built.vocab[::-1], offsets, docs, codes, built.title_lengths)
+    old = Postings(built.ids, built.vocab[::-1], offsets, docs, codes, built.lengths)
     cache = Layout(seeded.path).index
-    old.save(cache, _file_signature(seeded.path))
+    old.save(cache, file_signature(seeded.path))
     written = cache.stat().st_mtime_ns
 
     loaded = SearchIndex.load_or_build(entries, seeded.path)

@@ -9,10 +9,9 @@ reported, never half-read; schema 1 files are split after a backup.
 
 from __future__ import annotations
 
-import base64
 import io
+import os
 import shutil
-from array import array
 from pathlib import Path
 
 import orjson
@@ -111,39 +110,66 @@ def test_papers_read_the_snapshot_they_came_from(store: Store, store_path: Path)
     assert texts(store.entries())["Echidna Embeddings"] == ("Spiky embeddings.", "Spiky embeddings.", True)
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage", "stale", "wrong start", "wrong offsets"])
+def saved_places(path: Path) -> dict[str, storage.Places]:
+    """The places kept beside ``path``, read as the store reads them."""
+    found = storage.unpack_places(Layout(path).places.read_bytes(), storage.signature_of(path))
+    assert found is not None
+    return found
+
+
+def keep_places(path: Path, places: dict[str, storage.Places]) -> None:
+    """Write ``places`` beside ``path`` as if the last write had put them there (the signature fits)."""
+    Layout(path).places.write_bytes(storage.pack_places(places, storage.signature_of(path)))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["missing", "garbage", "stale", "wrong start", "wrong offsets", "wrong lengths", "swapped", "wrong order", "fifo"],
+)
 def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, damage: str) -> None:
     import_papers(store, PAPERS)
     places = Layout(store_path).places
     assert places.exists()
-    saved = orjson.loads(places.read_bytes())
+    saved = saved_places(store_path)
+    abstracts = saved["abstracts"]
     if damage == "missing":
         places.unlink()
     elif damage == "garbage":
         places.write_bytes(b"\x00not json")
+    elif damage == "fifo":  # a FIFO would block a plain read for ever
+        places.unlink()
+        os.mkfifo(places)
     elif damage == "stale":  # from an older write of the file
         shutil.copy(places, places.with_suffix(".old"))
         import_papers(store, [ParsedPaper(title="Platypus Pooling", abstract="Pooling, but for platypuses.")])
         shutil.copy(places.with_suffix(".old"), places)
-    else:  # the signature fits but the places do not (an edit that kept size and times)
-        table = saved["tables"]["abstracts"]
+    else:  # the signature fits but the places do not (an edit that kept size and times, or a crafted file)
         if damage == "wrong start":
-            table["start"] += 1
-        else:
-            offsets = array("q", base64.b64decode(table["offsets"]))
-            offsets[0] += 1
-            table["offsets"] = base64.b64encode(offsets.tobytes()).decode()
-        places.write_bytes(orjson.dumps(saved))
-    reopened = texts(Store(store_path).entries())
+            abstracts.start += 1
+        elif damage == "wrong offsets":
+            abstracts.offsets[0] += 1
+        elif damage == "wrong lengths":
+            abstracts.lengths[-1] += 40
+        elif damage == "wrong order":  # the keys' sorted order, which lookups bisect
+            abstracts.order = abstracts.sorted_order()
+            abstracts.order.reverse()
+            abstracts.order[0] = 1 << 30  # and one position past the keys
+        else:  # two records' places exchanged: each is a whole record line, of the other paper
+            for numbers in (abstracts.offsets, abstracts.lengths):
+                numbers[0], numbers[1] = numbers[1], numbers[0]
+        keep_places(store_path, saved)
+    reopened = Store(store_path)
     expected = dict(EXPECTED)
     if damage == "stale":
         expected["Platypus Pooling"] = ("Pooling, but for platypuses.", "Pooling, but for platypuses.", True)
-    if damage == "wrong offsets":  # open checks the last place only: a wrong one says it cannot be read
-        first = saved["tables"]["abstracts"]["keys"].split("\n")[0]
-        title = next(e.paper.title for e in store.entries() if e.id == first)
-        assert reopened.pop(title)[0].startswith("(abstract unreadable: damaged store")
-        expected.pop(title)
-    assert reopened == expected
+    assert texts(reopened.entries()) == expected
+    # A rewrite through places that lie copies each abstract to its own paper, and the file stays valid JSON.
+    import_papers(reopened, [ParsedPaper(title="Echidna Embeddings", abstract="Spiky embeddings.")])
+    expected["Echidna Embeddings"] = ("Spiky embeddings.", "Spiky embeddings.", True)
+    orjson.loads(store_path.read_bytes())
+    assert texts(Store(store_path).entries()) == expected
+    Layout(store_path).places.unlink()
+    assert texts(Store(store_path).entries()) == expected  # the same without any places file
 
 
 def test_a_damaged_abstract_is_reported_not_half_read(store: Store, store_path: Path) -> None:

@@ -9,7 +9,8 @@ import pytest
 from reader.core import library, sorting, stats
 from reader.core.history import History
 from reader.core.models import Entry, Paper
-from reader.core.search import SearchIndex, related
+from reader.core.search import related
+from reader.core.search.index import SearchIndex
 from reader.core.store import Store
 from tests.realfiles import Page
 

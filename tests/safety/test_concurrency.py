@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from reader.core.errors import StoreError
 from reader.core.store import Store
+from reader.core.store.layout import Layout, temp_prefix
+from reader.core.store.store import LOCK_TIMEOUT
 
 PER_PROCESS = 300
 
@@ -75,3 +85,65 @@ def test_toggles_from_two_stores_interleave_without_a_lost_update(
     finally:
         window_a.close()
         window_b.close()
+
+
+def test_a_writer_stopped_holding_the_lock_never_makes_a_reader_wait(
+    tmp_path: Path, make_store: Callable[[Path, int], list[str]], cli: Callable[..., object]
+) -> None:
+    """A writer suspended mid-write (SIGSTOP) holds the lock and has a temp file out: readers go on at once,
+    and its temp file is left alone until the lock is free."""
+    db = tmp_path / "library.json"
+    ids = make_store(db, 3)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(Layout(db).lock)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        os.kill(holder.pid, signal.SIGSTOP)
+        in_flight = tmp_path / (temp_prefix(db) + "in-flight")
+        in_flight.write_bytes(b'{"papers": ')  # what the stopped writer was writing
+        start = time.monotonic()
+        done = cli("list", "--db", str(db))
+        assert done.returncode == 0, done.stderr  # type: ignore[attr-defined]
+        assert len(done.stdout.splitlines()) == len(ids)  # type: ignore[attr-defined]
+        assert time.monotonic() - start < LOCK_TIMEOUT / 3
+        assert in_flight.exists()  # maybe the writer's own: not ours to remove
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+    Store(db).close()  # the lock is free now: what the killed writer left is removed
+    assert not in_flight.exists()
+
+
+HOLD_THE_LOCK = """
+import fcntl, os, sys, threading
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+threading.Event().wait()
+"""
+
+
+def test_a_change_waits_for_the_lock_then_says_the_store_is_busy(
+    tmp_path: Path, make_store: Callable[[Path, int], list[str]]
+) -> None:
+    db = tmp_path / "library.json"
+    ids = make_store(db, 1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(Layout(db).lock)], stdout=subprocess.PIPE, text=True
+    )
+    store = Store(db)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        before = {path.name: path.read_bytes() for path in tmp_path.glob("*.json")}
+        start = time.monotonic()
+        with pytest.raises(StoreError, match="the store is busy"), store.locked(timeout=0.3):
+            pass
+        assert 0.3 <= time.monotonic() - start < 3
+        assert {path.name: path.read_bytes() for path in tmp_path.glob("*.json")} == before
+    finally:
+        holder.kill()  # the system lets go of a dead process's lock
+        holder.wait()
+    store.set_state(ids, starred=True)
+    assert store.entry(ids[0]).state.starred
+    store.close()

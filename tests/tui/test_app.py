@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 from textual.widgets import Input
 
 from reader.core.store import Store
@@ -148,6 +149,8 @@ async def test_undo_and_delete(seeded_store: Store, page: Page, app_factory: Cal
         await pilot.press("y")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count - 1)
         assert Store(seeded_store.path).count() == page.count - 1
+        newest = seeded_store.backups()[0]  # the app's delete keeps a backup, as the command's does
+        assert first.id in orjson.loads((newest / seeded_store.path.name).read_bytes())["papers"]
         assert f"{page.count - 1} unread" in status_text(app)
         await pilot.press("u")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == page.count)

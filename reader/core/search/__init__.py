@@ -1,6 +1,6 @@
 """Search: the words of a text (``words``), the index and its ranking (``index``), the query
-language (``query``) and "more like this" (``related``)."""
+language (``query``) and "more like this" (``related``).
 
-from reader.core.search.index import Hit, SearchIndex
-
-__all__ = ["Hit", "SearchIndex"]
+Nothing is imported here: the index needs numpy, and ``reader list`` parses a
+query without ever loading it.
+"""

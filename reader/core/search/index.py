@@ -1,263 +1,74 @@
-"""Fuzzy search over titles, abstracts, tags and notes, fast at 100k papers.
+"""Search over titles, abstracts, tags and notes, fast at 100k papers.
 
-Matching whole documents with rapidfuzz costs time in proportion to the text. Instead every paper's words go into an
-inverted index once; a query's words are matched against the vocabulary
-(exactly, as a prefix while typing, or fuzzily with rapidfuzz for typos), and
-papers are ranked by which field the matched word sits in (title above tags
-above note above abstract), how well it matched, and how rare it is.
+Matching whole documents with rapidfuzz costs time in proportion to the text.
+Instead every paper's words go into an inverted index once (``postings.py``);
+a query's words are matched against the vocabulary, not the papers: exactly,
+as a prefix for the word being typed, or with typos, as many as the word's
+length allows (none under five letters, one up to eight, two beyond). The
+papers those words are in are then ordered by ``ranking.py``.
 
-Layout, chosen so that a large library's word-in-paper pairs stay compact and
-build with vectorised steps (figures in docs/performance.md):
-
-* the *base*: compressed postings (CSR) over titles and abstracts, one int32
-  paper position and one uint8 field code per pair, grouped by word. It only
-  depends on the imported papers, so it can be saved beside the store and
-  loaded quickly next time (see ``load_or_build``);
-* the *overlay*: papers whose text changed since (an edited note, new tags,
-  a newly imported paper), indexed as small dicts. Their base postings are
-  masked out, so the overlay wins. Notes and tags always live here: they are
-  few and they change on every edit.
-
-Word matching (``expand``) and per-word scoring (``word_scores``) are kept
-apart from ranking (``scores``/``search``) so a query language can reuse them.
+The base postings depend only on the imported papers and are cached beside
+the store; papers whose text changed since (an edited note, new tags, a newly
+imported paper) live in an *overlay* of small dicts, and their base postings
+are masked out, so the overlay wins. Notes and tags always live there.
 """
 
 from __future__ import annotations
 
 import bisect
-import contextlib
-import math
-import os
-import tempfile
-from array import array
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import compress, repeat
+from itertools import compress, pairwise, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from reader.core.heap import gc_paused
 from reader.core.models import Entry
+from reader.core.search import ranking
+from reader.core.search.postings import (
+    ABSTRACT,
+    MAX_SLOT,
+    SLOT_BITS,
+    TITLE,
+    Postings,
+    abstract_text,
+    file_signature,
+    title_places,
+)
+from reader.core.search.ranking import FIELD_RANKS, Explanation, WordMatch
 from reader.core.search.words import query_words, words_of
 from reader.core.steps import Steps, finish
 from reader.core.store.layout import Layout
-from reader.core.text import readable_latex
 
-FIELD_WEIGHTS = {"title": 3.0, "tags": 2.5, "note": 2.0, "abstract": 1.0}
-EXACT, PREFIX, FUZZY = 1.0, 0.85, 0.75
+EXACT, PREFIX, ONE_TYPO, TWO_TYPOS = 0, 1, 2, 4  # typo ranks: the closer spelling first
 _PREFIX_LIMIT = 64
 _FUZZY_LIMIT = 20
 _CACHE_WORDS = 512
+# Weight of each field (by its rank) when papers are compared by their words alone ("more like this").
+_SIMILAR_WEIGHT = np.zeros(max(FIELD_RANKS.values()) + 1, dtype=np.float64)
+for _name, _weight in (("title start", 3.0), ("title", 3.0), ("tags", 2.5), ("note", 2.0), ("abstract", 1.0)):
+    _SIMILAR_WEIGHT[FIELD_RANKS[_name]] = _weight
 
-# Field codes stored in the base postings, and the weight of each.
-_TITLE, _ABSTRACT = 1, 2
-_CODE_WEIGHT = np.zeros(4, dtype=np.float32)
-_CODE_WEIGHT[_TITLE] = FIELD_WEIGHTS["title"]
-_CODE_WEIGHT[_ABSTRACT] = FIELD_WEIGHTS["abstract"]
-
-CACHE_VERSION = 1
-_STEP_PAPERS = 200  # papers between two steps while the index is built
-
-
-_paper_ids = attrgetter("paper.id")  # C-level attribute access: no Python frame per paper
-
-Floats = npt.NDArray[np.float32]
+_paper_ids = attrgetter("paper.id")
 Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+# An overlay posting: field rank, place in the title (-1), BM25 before its idf.
+Overlaid = tuple[int, int, float]
 
 
-def _abstract_text(entry: Entry) -> str:
-    abstract = entry.paper.abstract
-    if "\\" in abstract or "~" in abstract or "--" in abstract:
-        return readable_latex(abstract)
-    return abstract
-
-
-def doc_weights(entry: Entry) -> dict[str, float]:
-    """Each word of a paper with the weight of the best field it appears in."""
-    weights: dict[str, float] = {}
-    fields = (
-        ("title", entry.paper.title),
-        ("tags", " ".join(entry.state.tags)),
-        ("note", entry.state.note),
-        ("abstract", _abstract_text(entry)),
-    )
-    for name, text in fields:  # best field first: setdefault keeps it
-        weight = FIELD_WEIGHTS[name]
-        for word in words_of(text):
-            weights.setdefault(word, weight)
-    return weights
+def typos_allowed(word: str) -> int:
+    """None for a word under five letters, one up to eight, two beyond."""
+    return 0 if len(word) < 5 else 1 if len(word) <= 8 else 2
 
 
 class Hit(NamedTuple):
     id: str
     score: float
-
-
-class _Base:
-    """Immutable CSR postings over titles and abstracts."""
-
-    def __init__(
-        self,
-        ids: list[str],
-        vocab: list[str],
-        offsets: Ints,
-        docs: npt.NDArray[np.int32],
-        codes: npt.NDArray[np.uint8],
-        title_lengths: npt.NDArray[np.int32],
-    ) -> None:
-        self.ids = ids
-        self.vocab = vocab
-        self.offsets = offsets
-        self.docs = docs
-        self.codes = codes
-        self.title_lengths = title_lengths
-        self.word_id = dict(zip(vocab, range(len(vocab)), strict=True))
-
-    @classmethod
-    def build(cls, entries: Sequence[Entry]) -> Steps[_Base]:
-        """Index titles and abstracts: one pass of C-level set/map calls per paper, then numpy.
-
-        A step every few hundred papers and between the numpy steps.
-        """
-        vocab: defaultdict[str, int] = defaultdict()
-        vocab.default_factory = vocab.__len__  # unseen word -> next id, without a Python loop
-        lookup = vocab.__getitem__
-        # C ints, not a list of Python ints: 15 million of them at 100k papers, and turning
-        # a list that long into an array held the interpreter for most of a second.
-        word_ids = array("i")
-        counts = np.zeros((len(entries), 2), dtype=np.int64)
-        title_lengths = np.zeros(len(entries), dtype=np.int32)
-        for position, entry in enumerate(entries):
-            title = set(words_of(entry.paper.title))
-            abstract = set(words_of(_abstract_text(entry)))
-            abstract -= title
-            word_ids.extend(map(lookup, title))
-            word_ids.extend(map(lookup, abstract))
-            counts[position] = (len(title), len(abstract))
-            title_lengths[position] = len(entry.paper.title)
-            if not position % _STEP_PAPERS:
-                yield
-        # Number the words in sorted order: the vocabulary is kept sorted (prefix
-        # matching bisects it), and a list already sorted sorts again in linear time.
-        first_seen = list(vocab)
-        ordered = sorted(first_seen)
-        rank = dict(zip(ordered, range(len(ordered)), strict=True))
-        renumber = np.fromiter(map(rank.__getitem__, first_seen), dtype=np.int32, count=len(first_seen))
-        yield
-        words = renumber[np.frombuffer(word_ids, dtype=np.intc)]
-        del word_ids
-        flat = counts.ravel()
-        docs = np.repeat(np.repeat(np.arange(len(entries), dtype=np.int32), 2), flat)
-        codes = np.repeat(np.tile(np.array([_TITLE, _ABSTRACT], dtype=np.uint8), len(entries)), flat)
-        yield
-        order = np.argsort(words, kind="stable")  # stable: papers stay in order within a word
-        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(words, minlength=len(vocab)), out=offsets[1:])
-        yield
-        docs, codes = docs[order], codes[order]
-        yield
-        return cls(list(map(_paper_ids, entries)), ordered, offsets, docs, codes, title_lengths)
-
-    def postings(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None:
-        index = self.word_id.get(word)
-        if index is None:
-            return None
-        start, end = self.offsets[index], self.offsets[index + 1]
-        return self.docs[start:end], self.codes[start:end]
-
-    # -- the cache file -----------------------------------------------------
-
-    def save(self, path: Path, signature: str) -> None:
-        """Write the postings beside the store; a failure only costs a rebuild next time."""
-        arrays = {
-            "version": np.array([CACHE_VERSION], dtype=np.int64),
-            "signature": _text_array(signature),
-            "ids": _text_array("\n".join(self.ids)),
-            "vocab": _text_array("\n".join(self.vocab)),
-            "offsets": self.offsets,
-            "docs": self.docs,
-            "codes": self.codes,
-            "title_lengths": self.title_lengths,
-        }
-        try:
-            fd, tmp_name = tempfile.mkstemp(prefix=".reader-index-", suffix=".npz", dir=path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **arrays)  # type: ignore[arg-type]
-            os.replace(tmp_name, path)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp_name)
-
-    @classmethod
-    def load(cls, path: Path, signature: str, paper_ids: Sequence[str]) -> Steps[_Base | None]:
-        """The saved postings if they describe exactly these papers (by id, in order), else None (never raises).
-
-        A step between the parts (each a few milliseconds of work that holds the interpreter).
-        """
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                if int(data["version"][0]) != CACHE_VERSION or _array_text(data["signature"]) != signature:
-                    return None
-                ids = _array_text(data["ids"]).split("\n") if len(paper_ids) else []
-                yield
-                vocab_text = _array_text(data["vocab"])
-                vocab = vocab_text.split("\n") if vocab_text else []
-                yield
-                offsets, title_lengths = data["offsets"], data["title_lengths"]
-                docs = data["docs"]
-                yield
-                codes = data["codes"]
-                yield
-        except Exception:  # a damaged cache is rebuilt, whatever the damage
-            return None
-        if not (yield from _consistent(ids, vocab, offsets, docs, codes, title_lengths, paper_ids)):
-            return None
-        base = cls(ids, vocab, offsets, docs, codes, title_lengths)
-        yield
-        return base
-
-
-def _text_array(text: str) -> npt.NDArray[np.uint8]:
-    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-
-
-def _array_text(array: npt.NDArray[np.uint8]) -> str:
-    return array.tobytes().decode("utf-8")
-
-
-def _consistent(
-    ids: list[str],
-    vocab: list[str],
-    offsets: Ints,
-    docs: npt.NDArray[np.int32],
-    codes: npt.NDArray[np.uint8],
-    title_lengths: npt.NDArray[np.int32],
-    paper_ids: Sequence[str],
-) -> Steps[bool]:
-    """Whether loaded arrays fit together and index exactly these papers.
-
-    The cache is keyed by the papers file's identity (see ``_file_signature``):
-    the same ids in the same order, with every array well formed, is a match.
-    """
-    n = len(paper_ids)
-    if ids != list(paper_ids) or len(title_lengths) != n:
-        return False
-    yield
-    if offsets.ndim != 1 or len(offsets) != len(vocab) + 1 or offsets.dtype != np.int64:
-        return False
-    if docs.dtype != np.int32 or codes.dtype != np.uint8 or len(docs) != len(codes) or offsets[-1] != len(docs):
-        return False
-    if offsets[0] != 0 or (len(offsets) > 1 and bool(np.any(np.diff(offsets) < 0))):
-        return False
-    if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n or int(codes.max()) > _ABSTRACT):
-        return False
-    yield
-    return True
 
 
 class _Shapes:
@@ -275,18 +86,20 @@ class _Shapes:
 class SearchIndex:
     """An inverted index over the store's papers, updated one paper at a time."""
 
-    def __init__(self, entries: Iterable[Entry] = (), *, _base: _Base | None = None) -> None:
+    def __init__(self, entries: Iterable[Entry] = (), *, _base: Postings | None = None) -> None:
         listed = list(entries)
-        self._base = _base if _base is not None else finish(_Base.build(listed))
+        self._base = _base if _base is not None else finish(Postings.build(listed))
         self.ids: list[str] = list(self._base.ids)
         self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
         self._masked = np.zeros(len(self.ids), dtype=bool)  # base postings ignored (overlay or removed)
         self._removed: set[int] = set()
-        self._overlay: dict[int, dict[str, float]] = {}
-        self._overlay_postings: dict[str, dict[int, float]] = {}
+        self._overlay: dict[int, dict[str, Overlaid]] = {}
+        self._overlay_postings: dict[str, dict[int, Overlaid]] = {}
+        lengths = self._base.lengths
+        self._average = (float(lengths[:, 0].mean()), float(lengths[:, 1].mean())) if len(lengths) else (8.0, 150.0)
         self._sorted_vocab: list[str] | None = None
         self._by_shape: _Shapes | None = None
-        self._expanded: dict[str, dict[str, float]] = {}
+        self._expanded: dict[tuple[str, bool], dict[str, int]] = {}
         notes, tags = map(attrgetter("state.note"), listed), map(attrgetter("state.tags"), listed)
         for entry in compress(listed, map(any, zip(notes, tags, strict=True))):  # papers with a note or tags
             self.update(entry)
@@ -300,11 +113,11 @@ class SearchIndex:
         stale or damaged cache is silently rebuilt, never an error.
         """
         cache = Layout(source).index
-        before = _file_signature(source)
-        base = (yield from _Base.load(cache, before, list(map(_paper_ids, entries)))) if before else None
+        before = file_signature(source)
+        base = (yield from Postings.load(cache, before, list(map(_paper_ids, entries)))) if before else None
         if base is None:
-            base = yield from _Base.build(entries)
-            if before and _file_signature(source) == before:
+            base = yield from Postings.build(entries)
+            if before and file_signature(source) == before:
                 base.save(cache, before)
         index = cls(entries, _base=base)
         yield
@@ -318,8 +131,8 @@ class SearchIndex:
         the cache). No paper's text is read: a command that searches 100k
         papers need not build them all.
         """
-        before = _file_signature(source)
-        base = finish(_Base.load(Layout(source).index, before, paper_ids)) if before else None
+        before = file_signature(source)
+        base = finish(Postings.load(Layout(source).index, before, paper_ids)) if before else None
         return None if base is None else cls(edited, _base=base)
 
     @classmethod
@@ -343,15 +156,43 @@ class SearchIndex:
         self._drop_overlay(position)
         self._removed.discard(position)
         self._masked[position] = True
-        weights = doc_weights(entry)
-        self._overlay[position] = weights
-        for word, weight in weights.items():
+        terms = self._terms(entry)
+        self._overlay[position] = terms
+        for word, posting in terms.items():
             postings = self._overlay_postings.get(word)
             if postings is None:
                 postings = self._overlay_postings[word] = {}
                 if word not in self._base.word_id:
                     self._vocab_changed()
-            postings[position] = weight
+            postings[position] = posting
+
+    def _terms(self, entry: Entry) -> dict[str, Overlaid]:
+        """Each word of a paper in its best field, as the base postings would hold it."""
+        title_words = words_of(entry.paper.title)
+        abstract_words = words_of(abstract_text(entry))
+        title_length, abstract_length = len(title_words), len(abstract_words)
+        terms: dict[str, Overlaid] = {}
+        for word, place in title_places(title_words).items():
+            field = FIELD_RANKS["title start"] if place == 0 else FIELD_RANKS["title"]
+            terms[word] = (field, min(place, MAX_SLOT), self._norm(TITLE, 1, title_length))
+        for word in words_of(" ".join(entry.state.tags)):
+            terms.setdefault(word, (FIELD_RANKS["tags"], -1, 1.0))
+        for word in words_of(entry.state.note):
+            terms.setdefault(word, (FIELD_RANKS["note"], -1, 1.0))
+        counts: dict[str, int] = {}
+        for word in abstract_words:
+            counts[word] = counts.get(word, 0) + 1
+        for word, count in counts.items():
+            terms.setdefault(word, (FIELD_RANKS["abstract"], -1, self._norm(ABSTRACT, count, abstract_length)))
+        return terms
+
+    def _norm(self, field: int, count: int, length: int) -> float:
+        """BM25 of one field before the word's idf (title words count double), as ``match`` computes it."""
+        in_title = field == TITLE
+        value = ranking.bm25(
+            1.0, np.array([count], np.float32), np.array([length], np.float32), self._average[0 if in_title else 1]
+        )
+        return float(value[0]) * (2.0 if in_title else 1.0)
 
     def remove(self, paper_id: str) -> None:
         """Forget a deleted paper; it no longer matches or appears in an empty query."""
@@ -377,7 +218,7 @@ class SearchIndex:
         self._by_shape = None
         self._expanded.clear()
 
-    # -- matching -----------------------------------------------------------
+    # -- matching words -------------------------------------------------------
 
     def _known(self, word: str) -> bool:
         return word in self._base.word_id or word in self._overlay_postings
@@ -405,10 +246,9 @@ class SearchIndex:
     def _pool(self, word: str, slack: int) -> list[str]:
         """The vocabulary words a typo of ``word`` can be: about as long, sharing one of its first two letters.
 
-        One typo (a substitution, insertion, deletion or swap) leaves at least
-        one of a word's first two letters among the first two of the typed
-        word, so the fuzzy scan only needs these: about a tenth of the
-        vocabulary, which keeps a key press within budget at 100k papers.
+        A typo or two leave one of a word's first two letters among the first
+        two of the typed word (nearly always), so the typo scan only needs
+        these: a small part of the vocabulary, which keeps a key press quick.
         """
         shapes = self._shapes()
         letters = np.array([ord(c) for c in set(word[:2])], dtype=np.uint32)
@@ -417,115 +257,181 @@ class SearchIndex:
         vocab = shapes.vocab
         return [vocab[i] for i in np.flatnonzero(near).tolist()]
 
-    def expand(self, word: str) -> dict[str, float]:
-        """Vocabulary words that ``word`` stands for, each with how well it matched (cached per word)."""
-        cached = self._expanded.get(word)
+    def expand(self, word: str, prefix: bool = False) -> dict[str, int]:
+        """The vocabulary words ``word`` stands for, each with its typo rank (cached per word).
+
+        ``prefix`` for the word being typed: the words it begins count too.
+        """
+        key = (word, prefix)
+        cached = self._expanded.get(key)
         if cached is None:
-            cached = self._expand(word)
+            cached = self._expand(word, prefix)
             if len(self._expanded) >= _CACHE_WORDS:
                 self._expanded.pop(next(iter(self._expanded)))
-            self._expanded[word] = cached
+            self._expanded[key] = cached
         return cached
 
-    def _expand(self, word: str) -> dict[str, float]:
-        found: dict[str, float] = {}
+    def _expand(self, word: str, prefix: bool) -> dict[str, int]:
+        found: dict[str, int] = {}
         if self._known(word):
             found[word] = EXACT
-        if len(word) >= 2:
+        if prefix and len(word) >= 2:
             vocab = self._vocab()
             start = bisect.bisect_left(vocab, word)
             for candidate in vocab[start : start + _PREFIX_LIMIT]:
                 if not candidate.startswith(word):
                     break
                 found.setdefault(candidate, PREFIX)
-        if len(word) >= 4:
-            slack = 1 if len(word) < 6 else 2
-            pool = self._pool(word, slack)  # in vocabulary order: the same ties on every run
-            cutoff = 80.0 if len(word) < 7 else 75.0
-            matches = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=_FUZZY_LIMIT)
-            for candidate, score, _ in matches:
-                found.setdefault(candidate, FUZZY * score / 100.0)
+        allowed = typos_allowed(word)
+        if allowed:
+            pool = self._pool(word, allowed)  # in vocabulary order: the same ties on every run
+            matches = process.extract(word, pool, scorer=OSA.distance, score_cutoff=allowed, limit=_FUZZY_LIMIT)
+            for candidate, distance, _ in matches:
+                found.setdefault(candidate, ONE_TYPO if distance <= 1 else TWO_TYPOS)
         return found
 
-    def _document_frequency(self, word: str) -> int:
+    def _holding(self, word: str) -> int:
+        """How many papers hold ``word``."""
         postings = self._base.postings(word)
         base = 0 if postings is None else len(postings[0])
         return base + len(self._overlay_postings.get(word, ()))
 
-    def word_scores(self, word: str) -> Floats:
-        """A score per paper for one query word: its best-matching vocabulary word, by field, quality and rarity."""
-        best = np.zeros(len(self.ids), dtype=np.float32)
-        count = max(len(self), 1)
-        expansions = self.expand(word)
-        for candidate, quality in expansions.items():
-            postings = self._base.postings(candidate)
-            frequency = self._document_frequency(candidate)
-            if not frequency:
+    def match(self, word: str, prefix: bool = False, variants: dict[str, int] | None = None) -> WordMatch:
+        """One query word against every paper: its best match in each (fewest typos, best field, rarest)."""
+        n = len(self.ids)
+        variants = self.expand(word, prefix) if variants is None else variants
+        best = np.zeros(n, dtype=np.float64)  # typos, field and rarity of the best match, folded
+        place = np.full(n, -1, dtype=np.int16)
+        papers = max(len(self), 1)
+        lengths = self._base.lengths
+        average_title, average_abstract = self._average
+        base_n = len(self._base.ids)
+        for candidate, rank in variants.items():
+            holding = self._holding(candidate)
+            if not holding:
                 continue
-            factor = np.float32(quality * math.log(1.0 + count / frequency))
+            idf = ranking.idf(papers, holding)
+            postings = self._base.postings(candidate)
             if postings is not None and len(postings[0]):
                 docs, codes = postings
-                _raise_at(best, docs, _CODE_WEIGHT[codes] * factor)
+                in_title = (codes & 3) == TITLE
+                slot = (codes >> SLOT_BITS).astype(np.float32)
+                field = np.where(in_title, np.where(slot == 0, FIELD_RANKS["title start"], FIELD_RANKS["title"]),
+                                 FIELD_RANKS["abstract"])
+                count = np.where(in_title, np.float32(1), slot)
+                length = np.where(in_title, lengths[docs, 0], lengths[docs, 1]).astype(np.float32)
+                rarity = np.where(
+                    in_title,
+                    2 * ranking.bm25(idf, count, length, average_title),
+                    ranking.bm25(idf, count, length, average_abstract),
+                )
+                folded = _fold(rank, field, rarity)
+                better = folded > best[docs]
+                best[docs[better]] = folded[better]
+                place[docs[better]] = np.where(in_title, slot, -1).astype(np.int16)[better]
         if self._overlay:
-            best[np.flatnonzero(self._masked[: len(self._base.ids)])] = 0.0
-            for candidate, quality in expansions.items():
-                postings_overlay = self._overlay_postings.get(candidate)
-                if not postings_overlay:
+            masked = np.flatnonzero(self._masked[:base_n])
+            best[masked], place[masked] = 0.0, -1
+            for candidate, rank in variants.items():
+                overlaid = self._overlay_postings.get(candidate)
+                if not overlaid:
                     continue
-                boost = quality * math.log(1.0 + count / self._document_frequency(candidate))
-                for position, weight in postings_overlay.items():
-                    best[position] = max(float(best[position]), weight * boost)
+                idf = ranking.idf(papers, self._holding(candidate))
+                for position, (in_field, where, norm) in overlaid.items():
+                    value = float(_fold(rank, np.int64(in_field), np.float32(idf * norm)))
+                    if value > best[position]:
+                        best[position] = value
+                        place[position] = where
         elif self._removed:
             best[list(self._removed)] = 0.0
-        return best
+        return _unfold(word, best, place, variants)
 
-    def scores(self, query: str, *, min_share: float = 0.0) -> Floats | None:
-        """A score per paper (0 for no match); None for a query with no words.
+    # -- ranking ---------------------------------------------------------------
 
-        With ``min_share``, a query of three words or more only matches papers
-        that match at least that share of its words: a long query typed in the
-        search box should narrow the list, not list every paper that shares one
-        common word with it. A "more like this" query keeps the default.
-        """
+    def _query(self, query: str, typing: bool) -> tuple[list[WordMatch], list[int]]:
+        """Each query word matched, and how far apart neighbouring words stand in the query."""
+        everything = words_of(query)
         words = query_words(query)
-        if not words:
-            return None
-        total = np.zeros(len(self.ids), dtype=np.float32)
-        matched = np.zeros(len(self.ids), dtype=np.int16)
-        for word in words:
-            word_scores = self.word_scores(word)
-            total += word_scores
-            matched += word_scores > 0
-        if min_share > 0 and len(words) >= 3:
-            total[matched < math.ceil(min_share * len(words))] = 0
-        return total
+        places = {word: everything.index(word) for word in words}
+        gaps = [max(1, places[b] - places[a]) for a, b in pairwise(words)]
+        last_open = typing and bool(query) and not query[-1].isspace()
+        matches = [
+            self.match(word, prefix=last_open and i == len(words) - 1 and everything[-1:] == [word])
+            for i, word in enumerate(words)
+        ]
+        return matches, gaps
 
-    def rank(self, query: str, limit: int | None = None, *, min_share: float = 0.0) -> tuple[Ints, Floats]:
-        """Positions of the matching papers, best first, and their scores; ties keep store order."""
-        scores = self.scores(query, min_share=min_share)
-        if scores is None:
+    def order(self, query: str, *, min_share: float = 0.0, typing: bool = True) -> Floats | None:
+        """The ranking key of every paper (0: no match); None for a query with no words."""
+        matches, gaps = self._query(query, typing)
+        if not matches:
+            return None
+        return ranking.order_key(matches, gaps, min_share)
+
+    def rank(
+        self, query: str, limit: int | None = None, *, min_share: float = 0.0, typing: bool = True
+    ) -> tuple[Ints, Floats]:
+        """Positions of the matching papers, best first, and their keys; ties keep store order.
+
+        ``typing``: the last word may still be being typed, so the words it begins match too.
+        """
+        key = self.order(query, min_share=min_share, typing=typing)
+        if key is None:
             keep = np.ones(len(self.ids), dtype=bool)
             keep[list(self._removed)] = False
-            order = np.flatnonzero(keep)
+            positions = np.flatnonzero(keep)
             if limit is not None:
-                order = order[:limit]
-            return order, np.zeros(len(order), dtype=np.float32)
-        matched = np.flatnonzero(scores > 0)
-        if limit is not None and limit < len(matched):
-            # Keep every paper tied with the last one kept, so a stable sort decides ties by store order.
-            threshold = np.partition(scores[matched], len(matched) - limit)[len(matched) - limit]
-            matched = matched[scores[matched] >= threshold]
-        order = matched[np.argsort(-scores[matched], kind="stable")]
-        if limit is not None:
-            order = order[:limit]
-        return order, scores[order]
+                positions = positions[:limit]
+            return positions, np.zeros(len(positions), dtype=np.float64)
+        return _best(key, limit)
 
     def search(self, query: str, limit: int | None = None, *, min_share: float = 0.0) -> list[Hit]:
         """Papers matching ``query``, best first; an empty query matches all, in order."""
-        order, scores = self.rank(query, limit, min_share=min_share)
+        return self._hits(*self.rank(query, limit, min_share=min_share))
+
+    def similar(self, words: Sequence[str], limit: int) -> list[Hit]:
+        """Papers sharing these words (exactly), by rarity and field: "more like this", no tiers."""
+        score = np.zeros(len(self.ids), dtype=np.float64)
+        for word in dict.fromkeys(words):
+            match = self.match(word, variants={word: EXACT} if self._known(word) else {})
+            score += _SIMILAR_WEIGHT[match.field] * match.rarity
+        return self._hits(*_best(score, limit))
+
+    def excluded(self, words: Sequence[str]) -> npt.NDArray[np.bool_]:
+        """Papers holding any of ``words`` exactly or as the start of a word (what ``-word`` drops)."""
+        dropped = np.zeros(len(self.ids), dtype=bool)
+        for word in words:
+            variants = {v: r for v, r in self.expand(word, prefix=True).items() if r <= PREFIX}
+            dropped |= self.match(word, variants=variants).matched
+        return dropped
+
+    def explain(self, query: str, paper_id: str, *, typing: bool = True) -> Explanation:
+        """Why the paper ``paper_id`` ranks where it does for ``query``."""
+        position = self._position[paper_id]
+        matches, gaps = self._query(query, typing)
+        found = [self._matched_word(match, position) for match in matches]
+        return ranking.explain(matches, gaps, position, found)
+
+    def _matched_word(self, match: WordMatch, position: int) -> str:
+        """The vocabulary word a query word matched in one paper (the first of its typo rank there)."""
+        rank = int(match.typos[position])
+        for candidate, candidate_rank in match.variants.items():
+            if candidate_rank != rank:
+                continue
+            if position in self._overlay_postings.get(candidate, ()):
+                return candidate
+            postings = self._base.postings(candidate)
+            if postings is not None and not self._masked[position]:
+                docs = postings[0]
+                at = int(np.searchsorted(docs, position))
+                if at < len(docs) and docs[at] == position:
+                    return candidate
+        return ""
+
+    def _hits(self, positions: Ints, scores: Floats) -> list[Hit]:
         ids = self.ids
         with gc_paused():  # a broad query makes 100k small tuples: no reason to scan the heap meanwhile
-            return [Hit(ids[i], s) for i, s in zip(order.tolist(), scores.tolist(), strict=True)]
+            return [Hit(ids[i], s) for i, s in zip(positions.tolist(), scores.tolist(), strict=True)]
 
     def ids_at(self, positions: Ints) -> list[str]:
         """The paper ids at ``positions`` (from ``rank``): a list view shows only the rows it needs."""
@@ -533,16 +439,28 @@ class SearchIndex:
         return [ids[i] for i in positions.tolist()]
 
 
-def _raise_at(best: Floats, docs: npt.NDArray[np.int32], weights: Floats) -> None:
-    # A word's postings hold each paper once, so plain fancy indexing is safe
-    # (and several times faster than np.maximum.at).
-    best[docs] = np.maximum(best[docs], weights)
+def _fold(rank: int, field: npt.NDArray[np.int64] | np.int64, rarity: npt.NDArray[np.float32] | np.float32
+          ) -> Floats:
+    """A match's typo rank, field and rarity as one number: fewer typos first, then the field, then rarity."""
+    return (10 - rank) * 1e4 + np.asarray(field, dtype=np.float64) * 1e3 + np.minimum(rarity, ranking.MAX_RARITY)
 
 
-def _file_signature(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return ""
-    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+def _unfold(word: str, best: Floats, place: npt.NDArray[np.int16], variants: dict[str, int]) -> WordMatch:
+    hit = best > 0
+    typos = np.where(hit, 10 - best // 1e4, -1).astype(np.int8)
+    field = np.where(hit, (best % 1e4) // 1e3, 0).astype(np.int8)
+    rarity = np.where(hit, best % 1e3, 0).astype(np.float32)
+    return WordMatch(word, typos, field, np.where(hit, place, -1).astype(np.int16), rarity, variants)
 
+
+def _best(key: Floats, limit: int | None) -> tuple[Ints, Floats]:
+    """Positions with a key above 0, highest first; ties keep store order."""
+    matched = np.flatnonzero(key > 0)
+    if limit is not None and limit < len(matched):
+        # Keep every paper tied with the last one kept, so a stable sort decides ties by store order.
+        threshold = np.partition(key[matched], len(matched) - limit)[len(matched) - limit]
+        matched = matched[key[matched] >= threshold]
+    order = matched[np.argsort(-key[matched], kind="stable")]
+    if limit is not None:
+        order = order[:limit]
+    return order, key[order]

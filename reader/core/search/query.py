@@ -4,8 +4,10 @@ Plain words are matched fuzzily through the search index; the rest narrows
 the result: ``is:unread`` ``is:read`` ``is:reading`` ``is:starred``, ``has:code``
 ``has:note`` ``has:tags`` ``has:link``, ``tag:rl``, ``year:2025`` (or
 ``year:2023..2025``), ``author:name``, ``"exact phrase"``, and ``-word`` (or
-``-tag:x``, ``-is:read``) to exclude. A mistake in a query never raises: it
-is reported in ``Query.errors`` and the rest of the query still applies.
+``-tag:x``, ``-is:read``) to exclude. ``-word`` drops every paper that
+``word`` alone would find exactly or as the start of a word (``-math`` drops
+"mathematical"), never by a typo. A mistake in a query never raises: it is
+reported in ``Query.errors`` and the rest of the query still applies.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reader.core.models import Entry
-from reader.core.search.index import SearchIndex
 from reader.core.search.words import words_of
 from reader.core.text import fold
+
+if TYPE_CHECKING:
+    from reader.core.search.index import SearchIndex
 
 Predicate = Callable[[Entry], bool]
 
@@ -42,18 +47,25 @@ class Query:
     phrases: list[str] = field(default_factory=list)
     filters: list[tuple[str, Predicate]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    typing: bool = False  # the text ends inside a plain word: it may be the start of a longer one
 
     @property
     def is_empty(self) -> bool:
         return not (self.words or self.excluded or self.phrases or self.filters)
 
-    def accepts(self, entry: Entry) -> bool:
-        if self.phrases or self.excluded:
+    def accepts(self, entry: Entry, *, exclusions: bool = True) -> bool:
+        """Whether the paper passes the filters and phrases (and, with ``exclusions``, the ``-word``s).
+
+        A caller with a search index leaves the ``-word``s to it (``SearchIndex.excluded``):
+        reading every paper's abstract to look for them is slow.
+        """
+        excluded = self.excluded if exclusions else []
+        if self.phrases or excluded:
             haystack = _haystack(entry)
             if any(fold(phrase) not in haystack for phrase in self.phrases):
                 return False
             present = set(words_of(haystack))
-            if any(word in present for word in self.excluded):
+            if any(word.startswith(dropped) for word in present for dropped in excluded):
                 return False
         return all(predicate(entry) for _, predicate in self.filters)
 
@@ -169,17 +181,22 @@ def parse(text: str) -> Query:
             query.excluded.extend(words)
         else:
             query.words.extend(words)
+    last = list(_TOKEN.finditer(text))[-1:]
+    query.typing = bool(last) and not text[-1:].isspace() and _is_plain_word(last[0])
     return query
+
+
+def _is_plain_word(token: re.Match[str]) -> bool:
+    negated, name, phrase, _, bare = token.groups()
+    return not (negated or name or phrase is not None) and bool(words_of(bare or ""))
 
 
 def highlight_terms(query: Query, index: SearchIndex) -> set[str]:
     """The vocabulary words the query's words matched, for highlighting."""
     terms: set[str] = set()
-    expand = getattr(index, "expand", None)
-    for word in query.words:
+    for number, word in enumerate(query.words):
         terms.add(word)
-        if expand is not None:
-            terms.update(expand(word))
+        terms.update(index.expand(word, prefix=query.typing and number == len(query.words) - 1))
     for phrase in query.phrases:
         terms.update(words_of(phrase))
     return terms

@@ -30,5 +30,5 @@ def related(entry: Entry, index: SearchIndex, limit: int = 10) -> list[Hit]:
     words = profile(entry)
     if not words:
         return []
-    hits = index.search(" ".join(words), limit=limit + 1)
+    hits = index.similar(words, limit=limit + 1)
     return [hit for hit in hits if hit.id != entry.id][:limit]

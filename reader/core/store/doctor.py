@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import filelock
-
 from reader.core.errors import ReaderError, StoreError
 from reader.core.models import Paper, ReadingState
 from reader.core.store.backups import list_backups, make_backup
 from reader.core.store.files import Tables, load_tables, write_atomically
 from reader.core.store.layout import Layout, resolve_store_location
+from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.schema import SCHEMA_VERSION, schema_version
 from reader.core.store.store import LOCK_TIMEOUT
 
@@ -231,10 +230,10 @@ def restore(db: Path, name: str) -> Restored:
     state_raw = _read_backup_file(source / state_path.name, "state")
     if papers_raw is None:
         raise StoreError(f"not a backup of this store: no {path.name} in it", path=source)
-    lock = filelock.FileLock(Layout(path).lock, timeout=LOCK_TIMEOUT)
+    lock = FileLock(Layout(path).lock)
     try:
-        lock.acquire()
-    except filelock.Timeout:
+        lock.acquire(LOCK_TIMEOUT)
+    except LockTimeout:
         raise StoreError("the store is busy: another reader process holds it; nothing restored",
                          path=path) from None
     except OSError as exc:

@@ -15,9 +15,9 @@ and forgets the cache: TinyDB mutates the cached dict before it calls
 
 from __future__ import annotations
 
-import base64
-import binascii
+import bisect
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -39,6 +39,11 @@ Tables = dict[str, Mapping[str, Any]]
 
 def _signature(stat_result: os.stat_result) -> tuple[int, int, int, int]:
     return (stat_result.st_ino, stat_result.st_size, stat_result.st_mtime_ns, stat_result.st_ctime_ns)
+
+
+def signature_of(path: Path) -> tuple[int, int, int, int]:
+    """What tells one version of a file from another: its inode, size and times."""
+    return _signature(path.stat())
 
 
 def fsync_directory(directory: Path) -> None:
@@ -82,6 +87,28 @@ def write_atomically(path: Path, payload: bytes | Iterable[bytes]) -> None:
         raise
 
 
+def open_regular_file(path: Path) -> BinaryIO:
+    """``path`` opened for reading; OSError if it is not a regular file.
+
+    A FIFO or a device in a store file's place would block the read or never
+    end it: such files are refused before a byte is read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, f"{path.name} is not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them; OSError for anything else."""
+    with open_regular_file(path) as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise OSError(errno.EFBIG, f"{path.name} is larger than {limit} bytes")
+    return raw
+
+
 def load_tables(path: Path, raw: bytes, hint: str = "") -> Tables:
     """Parse a store file, refusing anything that is not the shape TinyDB wrote."""
     suffix = f"; {hint}" if hint else ""
@@ -104,7 +131,7 @@ def dump_tables(data: Tables) -> bytes:
     return b"".join(dump_lines(data))
 
 
-_SCANS_BEFORE_A_MAP = 8
+_LOOKUPS_BEFORE_A_MAP = 64
 
 
 class Places:
@@ -115,9 +142,10 @@ class Places:
         self.end = start  # its closing line
         self.names: list[str] = []  # the keys, in file order
         self._keys: dict[str, int] | None = {}  # key -> position; built when first needed
-        self._scans = 0
+        self._lookups = 0
         self.offsets: array[int] = array("q")
         self.lengths: array[int] = array("q")
+        self.order: array[int] = array("i")  # positions in the keys' sorted order (from a places file)
 
     @property
     def keys(self) -> dict[str, int]:
@@ -131,15 +159,25 @@ class Places:
         return self._keys
 
     def position(self, key: str) -> int | None:
-        """Where ``key``'s record is in the lists, or None. The first few lookups scan the names
-        (about a millisecond at 100k, in C) rather than build the whole map for one paper."""
-        if self._keys is None and self._scans < _SCANS_BEFORE_A_MAP:
-            self._scans += 1
-            try:
-                return self.names.index(key)
-            except ValueError:
-                return None
+        """Where ``key``'s record is in the lists, or None.
+
+        The first lookups bisect the keys' sorted order kept in the places
+        file; a caller that goes on looking (a rewrite, a whole list), or a key
+        not found so, gets the map built once: a wrong order costs time, never
+        a wrong answer.
+        """
+        if self._keys is None and self._lookups < _LOOKUPS_BEFORE_A_MAP and len(self.order) == len(self.names):
+            self._lookups += 1
+            names, order = self.names, self.order
+            with contextlib.suppress(IndexError):  # an order that points past the keys: use the map
+                at = bisect.bisect_left(order, key, key=names.__getitem__)
+                if at < len(order) and names[order[at]] == key:
+                    return order[at]
         return self.keys.get(key)
+
+    def sorted_order(self) -> array[int]:
+        """The positions of the keys in sorted order (kept in the places file for ``position``)."""
+        return array("i", sorted(range(len(self.names)), key=self.names.__getitem__))
 
     def add(self, key: str, offset: int, length: int) -> bool:
         """Note a record; False if the table already had that key."""
@@ -150,24 +188,58 @@ class Places:
         self.lengths.append(length)
         return True
 
-    def to_json(self) -> dict[str, Any]:
-        """The places as JSON: the keys as one text, the numbers as the arrays' bytes (quick to read back)."""
-        return {"start": self.start, "end": self.end, "keys": "\n".join(self.names),
-                "offsets": base64.b64encode(self.offsets.tobytes()).decode(),
-                "lengths": base64.b64encode(self.lengths.tobytes()).decode()}
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Places:
-        """Places read back; ValueError (or another lookup error) for anything that does not fit."""
-        places = cls(int(data["start"]))
-        places.end = int(data["end"])
-        places.offsets = array("q", base64.b64decode(data["offsets"], validate=True))
-        places.lengths = array("q", base64.b64decode(data["lengths"], validate=True))
-        places.names = data["keys"].split("\n") if data["keys"] else []
+_PLACES_MAGIC = b"reader places 3\n"
+
+
+def pack_places(places: Mapping[str, Places], signature: tuple[int, int, int, int]) -> bytes:
+    """The places of a file's stored tables, to keep beside it.
+
+    A JSON header line (the file's signature; per table its start, end,
+    record count and the size of its keys), then per table the keys joined by
+    newlines and the raw bytes of the offsets, the lengths and the keys'
+    sorted order: read back with a few slices.
+    """
+    tables: dict[str, dict[str, int]] = {}
+    blobs: list[bytes] = []
+    for name, table in places.items():
+        keys = "\n".join(table.names).encode()
+        tables[name] = {"start": table.start, "end": table.end, "count": len(table.names), "keys": len(keys)}
+        order = table.order if len(table.order) == len(table.names) else table.sorted_order()
+        blobs += [keys, table.offsets.tobytes(), table.lengths.tobytes(), order.tobytes()]
+    return _PLACES_MAGIC + orjson.dumps({"signature": signature, "tables": tables}) + b"\n" + b"".join(blobs)
+
+
+def unpack_places(raw: bytes, signature: tuple[int, int, int, int]) -> dict[str, Places] | None:
+    """The places ``pack_places`` wrote, if they were written for the file with this signature.
+
+    None for another file's places; ValueError (or another lookup error) for
+    anything that does not fit the layout.
+    """
+    if not raw.startswith(_PLACES_MAGIC):
+        raise ValueError("not a places file")
+    end = raw.index(b"\n", len(_PLACES_MAGIC))
+    header = orjson.loads(raw[len(_PLACES_MAGIC) : end])
+    if header["signature"] != list(signature):
+        return None
+    view, position, found = memoryview(raw), end + 1, {}
+    for name, table in header["tables"].items():
+        count, size = int(table["count"]), int(table["keys"])
+        places = Places(int(table["start"]))
+        places.end = int(table["end"])
+        keys = bytes(view[position : position + size]).decode()
+        places.names = keys.split("\n") if count else []
+        position += size
+        for numbers in (places.offsets, places.lengths, places.order):
+            numbers.frombytes(view[position : position + numbers.itemsize * count])
+            position += numbers.itemsize * count
         places._keys = None
-        if not len(places.names) == len(places.offsets) == len(places.lengths):
+        if not count == len(places.names) == len(places.offsets) == len(places.lengths) == len(places.order):
             raise ValueError("places of unequal lengths")
-        return places
+        found[name] = places
+    if position != len(raw):
+        raise ValueError("bytes after the last table")
+    return found
 
 
 def dump_lines(data: Tables, places: dict[str, Places] | None = None) -> Iterator[bytes]:
@@ -223,24 +295,54 @@ class StoredTable(Mapping[str, dict[str, Any]]):
     def __init__(self, fd: int, places: Places) -> None:
         self._fd = fd
         self._places = places
-        self._offsets = places.offsets
-        self._lengths = places.lengths
+        self._scanned = False  # the places were found in this very file, not taken from the places file
+        self._size = os.fstat(fd).st_size
         weakref.finalize(self, os.close, fd)
+
+    def _pread(self, size: int, offset: int) -> bytes:
+        try:
+            return os.pread(self._fd, size, offset)
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc.strerror or exc}") from None
+
+    def _rescan(self) -> bool:
+        """Find the records' places again in the file itself; False if they were found there already.
+
+        The places file is trusted only as far as each read agrees with it: one
+        that does not (edited, crafted, from a write that kept size and times)
+        costs a scan, never a wrong record.
+        """
+        if self._scanned:
+            return False
+        with os.fdopen(os.dup(self._fd), "rb") as handle:
+            handle.seek(self._places.start)
+            try:
+                self._places = _scan_stored(handle, self._places.start)
+            except _NotLines:
+                raise StoreError("damaged store: a record line is not one record; run 'reader doctor'") from None
+        self._scanned = True
+        return True
 
     def items(self) -> list[tuple[str, dict[str, Any]]]:  # type: ignore[override]
         """Every record, from one read of the table's lines parsed a few thousand at a time."""
-        keys = self._places.names
+        while True:
+            found = self._parse_all()
+            if found is not None:
+                return found
+            if not self._rescan():
+                raise StoreError("damaged store: a record line is not valid JSON; run 'reader doctor'")
+
+    def _parse_all(self) -> list[tuple[str, dict[str, Any]]] | None:
+        """Every record, or None when the lines are not the records the places name."""
+        places = self._places
+        keys = places.names
         if not keys:
             return []
-        start = self._offsets[0]
-        end = self._offsets[-1] + self._lengths[-1]
-        try:
-            lines = os.pread(self._fd, end - start, start).split(b"\n")
-        except OSError as exc:
-            raise StoreError(f"cannot read the store: {exc.strerror or exc}") from None
+        start = places.offsets[0]
+        end = places.offsets[-1] + places.lengths[-1]
+        lines = self._pread(end - start, start).split(b"\n")
         found: list[tuple[str, dict[str, Any]]] = []
-        first = b'"' + keys[0].encode() + b'":'  # the first line starts inside its record: put its key back
-        lines[0] = first + lines[0]
+        lines[0] = orjson.dumps(keys[0]) + b":" + lines[0]  # the first line starts inside its record
         for begin in range(0, len(lines), _CHUNK):
             chunk = lines[begin : begin + _CHUNK]
             if chunk[-1].endswith(b","):
@@ -248,21 +350,38 @@ class StoredTable(Mapping[str, dict[str, Any]]):
             try:
                 parsed = orjson.loads(b"{" + b"\n".join(chunk) + b"}")
             except orjson.JSONDecodeError:
-                parsed = None
+                return None
             if not isinstance(parsed, dict) or list(parsed) != keys[begin : begin + len(chunk)]:
-                raise StoreError("damaged store: a record line is not valid JSON; run 'reader doctor'")
+                return None
             found.extend(parsed.items())
         return found
 
     def raw(self, key: str) -> bytes:
-        """A record's JSON text as it is in the file."""
-        position = self._places.position(key)
-        if position is None:
-            raise KeyError(key)
-        try:
-            return os.pread(self._fd, self._lengths[position], self._offsets[position])
-        except OSError as exc:
-            raise StoreError(f"cannot read the store: {exc.strerror or exc}") from None
+        """A record's JSON text as it is in the file: exactly the rest of the line that starts with its key."""
+        while True:
+            position = self._places.position(key)
+            if position is None:
+                if self._rescan():
+                    continue
+                raise KeyError(key)
+            record = self._line_of(key, position)
+            if record is not None:
+                return record
+            if not self._rescan():
+                raise StoreError(f"damaged store: the record {key!r} is not where it should be; run 'reader doctor'")
+
+    def _line_of(self, key: str, position: int) -> bytes | None:
+        """The record at ``position`` if it is ``key``'s whole line (a newline, its key, the record, then
+        a comma or the line's end); None when the places are wrong."""
+        head = b"\n" + orjson.dumps(key) + b":"
+        offset, length = self._places.offsets[position], self._places.lengths[position]
+        if offset < len(head) or length < 0 or offset + length > self._size:
+            return None
+        found = self._pread(len(head) + length + 2, offset - len(head))
+        body, tail = found[len(head) : len(head) + length], found[len(head) + length :]
+        if not found.startswith(head) or not (tail == b",\n" or tail[:1] == b"\n"):
+            return None
+        return body
 
     def __getitem__(self, key: str) -> dict[str, Any]:
         try:
@@ -481,7 +600,7 @@ class AtomicJSONStorage(Storage):
     def _load(self) -> Tables:
         """The file's tables: a record at a time when it has that layout, else whole."""
         try:
-            with self.path.open("rb") as handle, gc_paused():
+            with open_regular_file(self.path) as handle, gc_paused():
                 known = self._known_places(os.fstat(handle.fileno())) if self.stored else None
                 data = parse_lines(handle, self.stored, known)
                 if data is None:
@@ -493,23 +612,21 @@ class AtomicJSONStorage(Storage):
 
     def _known_places(self, stat_result: os.stat_result) -> dict[str, Places] | None:
         """Where the last write put the stored tables' records, if it wrote the file that is there now."""
+        if self.places is None:
+            return None
         try:
-            if self.places is None:
-                return None
-            saved = orjson.loads(self.places.read_bytes())
-            if saved["signature"] != list(_signature(stat_result)):
-                return None
-            return {name: Places.from_json(value) for name, value in saved["tables"].items()}
-        except (OSError, orjson.JSONDecodeError, LookupError, TypeError, ValueError, OverflowError, binascii.Error):
+            # Its records' places take 8 bytes each and their keys less than the records: never larger than the file.
+            raw = read_regular_file(self.places, limit=stat_result.st_size + 4096)
+            return unpack_places(raw, _signature(stat_result))
+        except (OSError, orjson.JSONDecodeError, LookupError, TypeError, ValueError, OverflowError):
             return None  # missing, stale or damaged: the tables are scanned instead
 
     def _save_places(self, places: dict[str, Places], signature: tuple[int, int, int, int]) -> None:
         """Keep where the stored tables' records went, so the next open need not look for them."""
         if self.places is None:
             return
-        tables = {name: value.to_json() for name, value in places.items()}
         with contextlib.suppress(OSError):  # without it the next open scans: slower, never wrong
-            write_atomically(self.places, orjson.dumps({"signature": signature, "tables": tables}))
+            write_atomically(self.places, pack_places(places, signature))
 
     @contextlib.contextmanager
     def batch(self, finish: Callable[[Tables], Tables]) -> Iterator[None]:

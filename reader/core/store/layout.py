@@ -13,8 +13,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from reader.core.errors import StoreError
 
 APP_NAME = "reader"
@@ -24,6 +22,8 @@ TEMP_PREFIX = ".reader-tmp-"
 
 def default_store_path() -> Path:
     """The store used when nothing names another: ``library.json`` in the user data folder."""
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / STORE_NAME
 
 
@@ -60,12 +60,12 @@ class Layout:
     @property
     def index(self) -> Path:
         """The search index's postings, cached: derived data, hidden."""
-        return self.papers.with_name(f".{self.papers.name}.search-index.npz")
+        return self.papers.with_name(f".{self.papers.name}.search-index")
 
     @property
     def written(self) -> tuple[Path, ...]:
         """The files replaced by atomic writes (whose temp files a clean-up may remove)."""
-        return (self.papers, self.state, self.places)
+        return (self.papers, self.state, self.places, self.index)
 
     @property
     def kept(self) -> tuple[Path, Path]:

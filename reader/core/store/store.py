@@ -36,7 +36,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import filelock
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -46,6 +45,7 @@ from reader.core.models import Abstract, Entry, Paper, ReadingState, StoredAbstr
 from reader.core.store.backups import list_backups, make_backup
 from reader.core.store.files import AtomicJSONStorage, Kept, StoredTable, Tables
 from reader.core.store.layout import Layout, resolve_store_location
+from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.schema import (
     ABSTRACTS,
     META,
@@ -143,11 +143,12 @@ class Store:
         # Tables without TinyDB's query cache: another process may change the files at any time.
         self._paper_table = self._table_of(self._papers_db, PAPERS)
         self._state_table = self._table_of(self._state_db, STATE)
-        self._lock = filelock.FileLock(self.layout.lock, timeout=LOCK_TIMEOUT)
+        self._lock = FileLock(self.layout.lock)  # taken at the first change: reading needs no lock
         self._thread_lock = threading.RLock()
         self.read_only: str | None = None
         self._missed_outside_change = False  # see ``changed_on_disk``
         self._seen: tuple[tuple[int, int, int, int] | None, ...] = ()  # the files at the last whole read
+        self.last_backup: Path | None = None  # the newest backup this store made
         if not os.access(self.path.parent, os.W_OK):
             self.read_only = f"the folder {self.path.parent} cannot be written"
         self._open()
@@ -162,12 +163,15 @@ class Store:
     # -- locking, schema and migration ---------------------------------------
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the store for one read-modify-write, across threads and processes."""
+    def locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the store for one read-modify-write, across threads and processes.
+
+        Raises ``StoreError`` when another process holds it for ``timeout`` seconds.
+        """
         with self._thread_lock:
             try:
-                self._lock.acquire()
-            except filelock.Timeout:
+                self._lock.acquire(timeout)
+            except LockTimeout:
                 raise StoreError(
                     f"the store is busy: another reader process held {self.layout.lock.name} for "
                     f"{LOCK_TIMEOUT:.0f} s; change not saved",
@@ -191,13 +195,16 @@ class Store:
         """Check both files before anything is written; migrate old ones (after a backup).
 
         Reading needs no lock (files are only ever replaced whole), so a store
-        that is merely read creates nothing on disk, not even the lock file.
+        that is merely read creates nothing on disk, not even the lock file,
+        and never waits for a writer. Temp files left by a killed write are
+        removed only when the lock is free at once: while a writer holds it
+        they may be its own.
         """
         pending = self._outdated()
         if not pending and not self.layout.stale_temp_files():
             return
         try:
-            with self.locked():
+            with self.locked(timeout=LOCK_TIMEOUT if pending else 0):
                 for path in self.layout.stale_temp_files():
                     with contextlib.suppress(OSError):
                         path.unlink()
@@ -210,7 +217,7 @@ class Store:
                         storage.write(migrate(data, kind, version))
         except StoreError as exc:
             if not pending:
-                return  # stale temp files that cannot be removed harm nobody
+                return  # temp files that cannot be removed now harm nobody
             raise StoreError(
                 f"needs upgrading to schema {SCHEMA_VERSION} but cannot be written ({exc.detail}); "
                 "the file is left as it is",
@@ -465,9 +472,10 @@ class Store:
     def delete(self, paper_ids: Sequence[str]) -> list[RemovedPaper]:
         """Remove papers and their reading state; what was removed comes back for undo.
 
-        The papers go first: a crash between the two writes leaves reading
-        states without a paper (kept, reported by ``reader doctor``), never a
-        paper that lost its notes.
+        The store is backed up first (``last_backup``), whoever asks: a
+        delete is the one change that takes text away. The papers go first: a
+        crash between the two writes leaves reading states without a paper
+        (kept, reported by ``reader doctor``), never a paper that lost its notes.
         """
         with self.locked():
             # The papers file is re-read only if it changed: its signature is its inode, size and
@@ -477,6 +485,7 @@ class Store:
             missing = [pid for pid in paper_ids if pid not in papers]
             if missing:
                 raise NotFoundError(f"no paper with id {missing[0]!r}")
+            self.backup()
             states = self._states_raw()
             records = WholeRecords(papers, self._abstracts_raw())
             removed = [RemovedPaper(pid, dict(records[pid]), states.get(pid)) for pid in paper_ids]
@@ -506,8 +515,9 @@ class Store:
     # -- backups ------------------------------------------------------------
 
     def backup(self) -> Path | None:
-        """Copy the store aside before a bulk change; the last few copies are kept."""
-        return make_backup(self.layout.kept, self.layout.backups)
+        """Copy the store aside before a bulk change; the last few copies are kept (``last_backup`` says where)."""
+        self.last_backup = make_backup(self.layout.kept, self.layout.backups)
+        return self.last_backup
 
     def backups(self) -> list[Path]:
         """Complete backups, newest first."""
