@@ -59,9 +59,8 @@ class PaperActions(AppBase):
         self._show_status()
 
     def action_edit_note(self) -> None:
-        entry = self.paper_list.current
+        entry = self._current_or_say()
         if entry is None:
-            self._say("No paper here.", severity="warning")
             return
 
         def save(text: str) -> None:

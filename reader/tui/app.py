@@ -433,9 +433,8 @@ class ReaderApp(PaperActions, Opening):
     # -- other screens --------------------------------------------------------------------
 
     def action_related(self) -> None:
-        entry = self.paper_list.current
+        entry = self._current_or_say()
         if entry is None:
-            self._say("No paper here.", severity="warning")
             return
         if self.index is None:
             self._say("The search index is still being built.")

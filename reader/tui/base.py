@@ -53,6 +53,13 @@ class AppBase(App[None]):
     def _refresh_rows(self) -> None:
         """Compute the rows again (``ReaderApp``)."""
 
+    def _current_or_say(self) -> Entry | None:
+        """The paper under the cursor; with none, the user is told so."""
+        entry = self.paper_list.current
+        if entry is None:
+            self._say("No paper here.", severity="warning")
+        return entry
+
     def _targets(self) -> list[Entry]:
         """The selected papers, else the one under the cursor."""
         selected = [self.entries[pid] for pid in self.paper_list.selected if pid in self.entries]

@@ -32,9 +32,8 @@ class Opening(AppBase):
 
     def _current_link(self, verb: str) -> str | None:
         """The current paper's repository (else its best link), or None after saying so."""
-        entry = self.paper_list.current
+        entry = self._current_or_say()
         if entry is None:
-            self._say("No paper here.", severity="warning")
             return None
         url = best(entry.paper)
         if url is None:
@@ -73,9 +72,8 @@ class Opening(AppBase):
         self._open_target(pdf)
 
     def _open_target(self, choose: Callable[[Paper], Target | None]) -> None:
-        entry = self.paper_list.current
+        entry = self._current_or_say()
         if entry is None:
-            self._say("No paper here.", severity="warning")
             return
         target: Target | None = choose(entry.paper)
         if target is None:

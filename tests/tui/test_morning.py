@@ -31,13 +31,6 @@ def notices(app: ReaderApp) -> list[str]:
 
 
 @pytest.fixture
-def our_store(store: Store) -> Store:
-    """Our own page only: these tests are about the app, not the page."""
-    library.import_paths(store, [OUR_PAGE.path])
-    return store
-
-
-@pytest.fixture
 def linked_store(store: Store, tmp_path: Path) -> Store:
     """Papers whose first code link is a dataset or a deep tree URL, one with an arXiv id, one without."""
     papers = [
@@ -138,7 +131,6 @@ async def test_no_horizontal_scrollbar_and_a_cursor_bar_without_gaps(
 async def test_the_footer_shows_whole_keys_and_always_help(
     our_store: Store, app_factory: Callable[[Store], ReaderApp]
 ) -> None:
-    app = app_factory(our_store)
     for width in (40, 80, 120):
         async with app_factory(our_store).run_test(size=(width, 24)) as pilot:
             await ready(pilot)
@@ -147,7 +139,6 @@ async def test_the_footer_shows_whole_keys_and_always_help(
             assert " O " not in footer  # no key cut to a letter
             if width >= 80:
                 assert "c Copy" in footer and "o Open" in footer
-    del app
 
 
 # -- search -----------------------------------------------------------------------------

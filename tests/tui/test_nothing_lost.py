@@ -28,12 +28,6 @@ def notices(app: ReaderApp) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
-@pytest.fixture
-def our_store(store: Store) -> Store:
-    library.import_paths(store, [OUR_PAGE.path])
-    return store
-
-
 # -- 1. a note typed just before quitting or a hang-up ----------------------------------
 
 
