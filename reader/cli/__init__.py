@@ -6,6 +6,7 @@ anything a user can fix, exit 2 for a wrong command line, never a traceback.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import os
 import sys
@@ -15,6 +16,7 @@ from reader.cli.parser import UsageError, build_parser
 from reader.core import config
 from reader.core.errors import ReaderError, StoreError
 from reader.core.store import Store
+from reader.core.text import is_text, one_line
 
 __all__ = ["main", "run"]
 
@@ -68,8 +70,28 @@ def _command(name: str) -> Callable[..., int]:
     return getattr(module, f"cmd_{name}")  # type: ignore[no-any-return]
 
 
+# Arguments that name files or ids, not text to keep: bytes that are not UTF-8 are fine in a file name.
+_NOT_TEXT = frozenset({"db", "id", "ids", "backup", "command", "action", "key"})
+
+
+_SAID = {"text": "the note", "tags": "the tag", "query": "the query", "value": "the value"}
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Text a command keeps or sends (a note, tags, a query) must be valid UTF-8."""
+    for name, value in vars(args).items():
+        if name in _NOT_TEXT:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not is_text(item):
+                shown = one_line(item)[:60]
+                what = _SAID.get(name, f"--{name.replace('_', '-')}")
+                raise UsageError(f"{what} '{shown}' is not valid UTF-8 text")
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _check_text(args)
     if args.command == "demo":
         return cmd_demo()
     if args.command in UPKEEP:
@@ -83,17 +105,23 @@ def run(argv: Sequence[str] | None = None) -> int:
         store.close()
 
 
+def _error(message: object) -> None:
+    """One ``error:`` line on stderr, whatever a file name or an argument holds."""
+    sys.stdout.flush()  # what was printed before comes first
+    print(f"error: {one_line(str(message))}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     except ReaderError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        _error("interrupted")
         return 130
     except BrokenPipeError:
         # The reader of our output went away (``reader list | head``): not an error.
@@ -103,5 +131,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("READER_DEBUG"):
             raise
-        print(f"error: internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)", file=sys.stderr)
+        _error(f"internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)")
         return 1

@@ -8,6 +8,7 @@ from typing import Any
 
 from reader.cli.output import describe, marks, print_json
 from reader.cli.parser import UsageError
+from reader.core.errors import InputError
 from reader.core.store import Store
 from reader.core.tags import normalise_tags
 from reader.core.text import strip_control
@@ -33,11 +34,19 @@ def cmd_mark(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_note(store: Store, args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = _stdin_text() if args.text == "-" else args.text
     paper_id = store.resolve(args.id)
     store.set_state([paper_id], note=strip_control(text).rstrip())
     print(f"note saved for {paper_id}")
     return 0
+
+
+def _stdin_text() -> str:
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the note on stdin is not valid UTF-8 (byte {exc.start})") from None
 
 
 def cmd_tag(store: Store, args: argparse.Namespace) -> int:

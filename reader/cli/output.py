@@ -11,7 +11,9 @@ import orjson
 
 from reader.core.filters import Filter
 from reader.core.models import Entry
-from reader.core.text import strip_control
+from reader.core.text import one_line, strip_control
+
+__all__ = ["chosen_filter", "describe", "marks", "one_line", "print_json", "print_ranked", "print_table"]
 
 
 def print_json(data: Any) -> None:

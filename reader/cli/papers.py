@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from reader.cli.output import MARKS_LEGEND, chosen_filter, print_json, print_ranked, print_table
+from reader.cli.output import MARKS_LEGEND, chosen_filter, one_line, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
+from reader.core.errors import InputError, ReaderError
 from reader.core.session import Session
 from reader.core.store import Store
 from reader.core.text import strip_control
@@ -18,18 +20,40 @@ from reader.core.text import strip_control
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     from reader.cli.progress import import_progress, merge_progress, read_progress
     from reader.core import library
+    from reader.core.importers import expand_paths
 
     show_progress = sys.stderr.isatty()
-    parsed = library.parse_inputs(
-        args.paths, import_progress if show_progress else None, read_progress if show_progress else None
-    )
-    if show_progress:
-        sys.stderr.write("\r\x1b[K")
-    plan = library.import_parsed(store, parsed, progress=merge_progress if show_progress else None)
-    for parsed_file, summary in zip(parsed, plan.files, strict=True):
-        line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
-        print(line + (f"; {summary.line()}" if len(plan.files) > 1 else ""))
-    print(plan.total.line())
+    files = expand_paths(args.paths)  # a folder too large in all is refused whole, --keep-going or not
+    several = len(files) > 1
+    refused: list[InputError] | None = [] if args.keep_going else None
+    try:
+        parsed = library.parse_inputs(
+            files,
+            import_progress if show_progress else None,
+            read_progress if show_progress else None,
+            refused=refused,
+        )
+    except InputError as exc:
+        if not several:
+            raise
+        raise InputError(
+            f"{exc.detail}; nothing was imported (all or none): --keep-going imports the files that can be read",
+            path=exc.path, line=exc.line,
+        ) from None
+    finally:
+        if show_progress:
+            sys.stderr.write("\r\x1b[K")
+    if parsed:
+        plan = library.import_parsed(store, parsed, progress=merge_progress if show_progress else None)
+        for parsed_file, summary in zip(parsed, plan.files, strict=True):
+            line = f"{summary.source} ({summary.format}): {len(parsed_file.papers)} papers"
+            print(one_line(line + (f"; {summary.line()}" if len(plan.files) > 1 else "")))
+        print(plan.total.line())
+    if refused:
+        for problem in refused:
+            print(one_line(f"refused: {problem}"), file=sys.stderr)
+        imported = f"the other {len(parsed)} imported" if parsed else "none imported"
+        raise ReaderError(f"{len(refused)} of {len(refused) + len(parsed)} files refused (listed above); {imported}")
     return 0
 
 
@@ -62,7 +86,7 @@ def cmd_search(store: Store, args: argparse.Namespace) -> int:
     session = Session.open(store, index=True)
     found = session.rows(args.query, limit=args.limit)
     for problem in found.errors:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(one_line(f"warning: {problem}"), file=sys.stderr)
     assert found.entries is not None and session.index is not None  # the session was opened with its index
     shown = found.entries[: args.limit]
     scores = found.scores[: args.limit] if found.scores is not None else [0.0] * len(shown)
@@ -91,14 +115,30 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     entries = select(store.entries(), chosen_filter(args))
     if args.per_paper is not None:
         written = export.write_per_paper(entries, args.per_paper, template)
-        print(f"wrote {len(written)} files to {args.per_paper}", file=sys.stderr)
+        print(one_line(f"wrote {len(written)} files to {args.per_paper}"), file=sys.stderr)
         return 0
     if args.output is None:
+        _refuse_stdout_into(store)
         sys.stdout.write(export.render(entries, fmt, template))
         return 0
-    target = library.write_export(entries, fmt, args.output, template=template)
-    print(f"wrote {len(entries)} papers to {target}", file=sys.stderr)
+    target = library.write_export(entries, fmt, args.output, template=template, store=store.layout)
+    print(one_line(f"wrote {len(entries)} papers to {target}"), file=sys.stderr)
     return 0
+
+
+def _refuse_stdout_into(store: Store) -> None:
+    """``reader export >> library.json`` would write the export into the store: refused before a byte is."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return
+    for own in store.layout.owned:
+        try:
+            found = own.stat()
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == (out.st_dev, out.st_ino):
+            raise ReaderError("the output is a file of the store itself: an export never writes into it", path=own)
 
 
 def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
@@ -121,7 +161,7 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
     finally:
         done()
     plan = library.import_parsed(store, [parsed])
-    print(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers")
+    print(one_line(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers"))
     print(plan.total.line())
     return 0
 
@@ -151,7 +191,7 @@ def cmd_delete(store: Store, args: argparse.Namespace) -> int:
             return 1
     removed = store.delete(ids)
     where = f" (backup in {store.last_backup})" if store.last_backup else ""
-    print(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}")
+    print(one_line(f"deleted {len(removed)} paper{'s' if len(removed) != 1 else ''}{where}"))
     return 0
 
 

@@ -51,9 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "import", help="import paper lists (files or directories)",
         description="Import paper lists. Every file is parsed before the store is touched: "
-        "if any file is bad, none is imported (all or none).",
+        "if any file is bad, none is imported (all or none), unless --keep-going is given.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--keep-going", action="store_true",
+        help="import the files that can be read, and list each refused one with its reason (exit status 1)",
+    )
     add_db(p)
 
     p = commands.add_parser("list", help="list papers")

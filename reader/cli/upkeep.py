@@ -8,7 +8,7 @@ from pathlib import Path
 from reader.cli.parser import UsageError
 from reader.core import keymap
 from reader.core.errors import ReaderError
-from reader.core.text import strip_control
+from reader.core.text import one_line, strip_control
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -76,7 +76,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from reader.core.store import doctor
 
     done = doctor.restore(config.store_location(args.db)[0], args.backup)
-    print(f"restored the store from {done.source}")
+    print(one_line(f"restored the store from {done.source}"))
     if done.saved:
-        print(f"the files it replaced are in {done.saved}")
+        print(one_line(f"the files it replaced are in {done.saved}"))
     return 0

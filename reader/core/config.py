@@ -22,8 +22,9 @@ The file, every key optional::
 
     [fetch]
     huggingface_url = "https://huggingface.co"
-    arxiv_url = "http://export.arxiv.org"
+    arxiv_url = "https://export.arxiv.org"
     timeout = 20.0                    # seconds per try
+    deadline = 120.0                  # seconds for the whole download, tries included
     tries = 3
     retry_delay = 1.0                 # seconds before the second try, doubled after
     dir = "~/papers/fetched"          # where downloaded lists are kept (default: user cache)
@@ -125,8 +126,9 @@ class ExportSettings:
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
     huggingface_url: str = "https://huggingface.co"
-    arxiv_url: str = "http://export.arxiv.org"
+    arxiv_url: str = "https://export.arxiv.org"
     timeout: float = 20.0
+    deadline: float = 120.0
     tries: int = 3
     retry_delay: float = 1.0
     dir: str | None = None
@@ -200,6 +202,10 @@ def _timeout(value: Any) -> float:
     return seconds
 
 
+def _deadline(value: Any) -> float:
+    return _number(value, 1, 3600)
+
+
 def _delay(value: Any) -> float:
     return _number(value, 0, 60)
 
@@ -236,6 +242,7 @@ KEYS: dict[str, tuple[Check, str]] = {
     "fetch.huggingface_url": (_url, "base URL of the Hugging Face API"),
     "fetch.arxiv_url": (_url, "base URL of the arXiv API"),
     "fetch.timeout": (_timeout, "seconds to wait for each try"),
+    "fetch.deadline": (_deadline, "seconds a whole download may take, every try included"),
     "fetch.tries": (_tries, "how many times to try a download"),
     "fetch.retry_delay": (_delay, "seconds before the second try (doubled after each)"),
     "fetch.dir": (_path_text, "where downloaded lists are kept (default: the user cache folder)"),

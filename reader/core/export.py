@@ -19,6 +19,7 @@ import orjson
 from reader.core.config import EXPORT_FORMATS
 from reader.core.errors import InputError
 from reader.core.exporters.bibtex import to_bibtex
+from reader.core.exporters.clean import printable_all
 from reader.core.exporters.markdown import (
     TEMPLATE_FIELDS,
     PaperTemplate,
@@ -39,9 +40,10 @@ def to_json(entries: Sequence[Entry]) -> str:
 
 
 def render(entries: Sequence[Entry], fmt: str, template: PaperTemplate | None = None) -> str:
-    """The export as text; a template only shapes Markdown."""
+    """The export as text; a template only shapes Markdown. No control character is written."""
     if template is not None and fmt != "markdown":
         raise InputError(f"a template shapes Markdown only, not {fmt}", path=template.source)
+    entries = printable_all(entries)
     if fmt == "markdown":
         return to_markdown(entries, template=template)
     if fmt == "json":
@@ -55,7 +57,7 @@ def render(entries: Sequence[Entry], fmt: str, template: PaperTemplate | None = 
 
 def write_per_paper(entries: Sequence[Entry], folder: Path, template: PaperTemplate | None = None) -> list[Path]:
     """One Markdown file per paper with YAML front matter; see ``exporters.vault``."""
-    return write_vault(entries, folder, template)
+    return write_vault(printable_all(entries), folder, template)
 
 
 __all__ = [

@@ -1,9 +1,11 @@
 """Download today's paper lists: Hugging Face daily papers or an arXiv query.
 
 ``daily_papers(date)`` and ``arxiv_query(text)`` describe a request;
-``fetch(request, settings)`` downloads it with httpx (a timeout per read,
-``tries`` attempts with a doubling pause between them, HTTP 429 and 5xx
-retried, other 4xx not), keeps a copy of the answer in ``fetch.dir`` (so the
+``fetch(request, settings)`` downloads it with httpx (a timeout per read, an
+overall ``deadline`` that a slow drip of bytes cannot outlast, ``tries``
+attempts with a doubling pause between them, HTTP 429 and 5xx retried, other
+4xx, a redirect loop or an answer that cannot be decoded not), arXiv and
+Hugging Face always over https, keeps a copy of the answer in ``fetch.dir`` (so the
 papers' ``sources`` name a real file that ``reader import`` can read again),
 and parses it with the same importers as ``reader import``. Nothing here
 touches the store: the caller imports the returned ``ParsedFile`` in one
@@ -62,11 +64,24 @@ class Request:
         return str(httpx.URL(self.url, params=dict(self.params)))
 
 
+_SECURE_HOSTS = ("arxiv.org", "huggingface.co")  # and their subdomains: never fetched over plain http
+
+
 def base_url(settings: FetchSettings, which: str) -> str:
-    """``huggingface`` or ``arxiv``: the environment wins over the settings."""
+    """``huggingface`` or ``arxiv``: the environment wins over the settings; their own hosts over https."""
     if which == "huggingface":
-        return (os.environ.get(HF_ENV) or settings.huggingface_url).rstrip("/")
-    return (os.environ.get(ARXIV_ENV) or settings.arxiv_url).rstrip("/")
+        url = os.environ.get(HF_ENV) or settings.huggingface_url
+    else:
+        url = os.environ.get(ARXIV_ENV) or settings.arxiv_url
+    return _secure(url.rstrip("/"))
+
+
+def _secure(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() == "http" and any(host == h or host.endswith("." + h) for h in _SECURE_HOSTS):
+        return "https" + url[len(parts.scheme):]
+    return url
 
 
 def parse_date(text: str) -> dt.date:
@@ -120,7 +135,7 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def _read_body(response: httpx.Response, progress: Progress | None) -> bytes:
+def _read_body(response: httpx.Response, progress: Progress | None, until: float, deadline: float) -> bytes:
     try:
         total: int | None = int(response.headers["content-length"])
     except (KeyError, ValueError):
@@ -132,6 +147,10 @@ def _read_body(response: httpx.Response, progress: Progress | None) -> bytes:
         size += len(chunk)
         if size > MAX_BYTES:
             raise FetchError(f"{response.url.host} sent more than {MAX_BYTES // (1024 * 1024)} MB; stopped")
+        if time.monotonic() > until:
+            raise FetchError(
+                f"{response.url.netloc.decode()} sent {size:,} bytes but not the whole answer within {deadline:g} s"
+            )
         if progress:
             progress(response.num_bytes_downloaded, total)
     return b"".join(chunks)
@@ -147,11 +166,16 @@ def download(
     tries = settings.tries
     reason = "no attempt made"
     headers = {"User-Agent": f"reader/{__version__} (paper reading list)"}
+    until = time.monotonic() + settings.deadline
     with httpx.Client(timeout=settings.timeout, follow_redirects=True, headers=headers) as client:
         for attempt in range(1, tries + 1):
             pause = settings.retry_delay * 2 ** (attempt - 1)
+            left = until - time.monotonic()
             try:
-                with client.stream("GET", request.url, params=dict(request.params)) as response:
+                with client.stream(
+                    "GET", request.url, params=dict(request.params), timeout=max(0.01, min(settings.timeout, left))
+                ) as response:
+                    _check_scheme(request, response)
                     if response.status_code in RETRY_STATUSES:
                         reason = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
                         pause = max(pause, _retry_after(response) or 0.0)
@@ -161,14 +185,36 @@ def download(
                             + f" for {request.full_url()}"
                         )
                     else:
-                        return _read_body(response, progress)
+                        return _read_body(response, progress, until, settings.deadline)
+            except httpx.TooManyRedirects:
+                raise FetchError(
+                    f"{request.host} redirected too many times (a loop?) for {request.full_url()}"
+                ) from None
+            except httpx.DecodingError as exc:
+                raise FetchError(f"{request.host} sent an answer that cannot be decoded: {_said(exc)}") from None
             except httpx.TransportError as exc:
                 reason = _reason(exc, settings.timeout)
+            except httpx.HTTPError as exc:  # anything else httpx raises: one line, not a traceback
+                raise FetchError(f"could not download from {request.host}: {_said(exc)}") from None
             if attempt < tries:
+                if time.monotonic() + pause > until:
+                    reason += f"; no time left for another try within {settings.deadline:g} s"
+                    tries = attempt
+                    break
                 if on_retry:
                     on_retry(attempt, reason, pause)
                 time.sleep(pause)
     raise FetchError(f"could not reach {request.host}: {reason} (after {_plural(tries)})")
+
+
+def _said(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _check_scheme(request: Request, response: httpx.Response) -> None:
+    """An https request is never finished over plain http, whatever a redirect says."""
+    if request.url.lower().startswith("https://") and response.url.scheme != "https":
+        raise FetchError(f"{request.host} redirected to plain http ({response.url}); not followed")
 
 
 def keep_copy(payload: bytes, request: Request, settings: FetchSettings) -> Path:

@@ -14,27 +14,34 @@ from pathlib import Path
 from typing import Any
 
 from reader.core import export
-from reader.core.errors import StoreError
+from reader.core.errors import InputError, StoreError
 from reader.core.heap import gc_paused
 from reader.core.importers import ParsedFile, expand_paths, read_file
 from reader.core.merge import ImportPlan, plan_import
 from reader.core.models import Entry, ParsedPaper
 from reader.core.store import Store
 from reader.core.store.files import write_atomically
+from reader.core.store.layout import Layout
 from reader.core.store.store import now_iso
-from reader.core.text import strip_control
+from reader.core.text import is_text, strip_control
 
 Progress = Callable[[int, int, Path], None]  # done, total, the file
 ImportProgress = Callable[[int, int], None]  # papers merged so far, papers in all
 
 
 def parse_inputs(
-    paths: Sequence[Path], progress: Progress | None = None, reading: Progress | None = None
+    paths: Sequence[Path],
+    progress: Progress | None = None,
+    reading: Progress | None = None,
+    *,
+    refused: list[InputError] | None = None,
 ) -> list[ParsedFile]:
     """Parse every file first, so a bad one stops the import before the store is touched.
 
     ``progress(done, total, path)`` counts files; ``reading(done, total, path)``
     counts the papers read in a file, for the shapes that say (JSON lists).
+    With ``refused`` given, a file that cannot be read is added to it and the
+    others are still parsed; without, the first such file stops all of them.
     """
     files = expand_paths(list(paths))
     parsed: list[ParsedFile] = []
@@ -42,8 +49,13 @@ def parse_inputs(
         if progress:
             progress(number - 1, len(files), path)
         items = _for_file(reading, path) if reading else None
-        with gc_paused():
-            parsed.append(read_file(path, items))
+        try:
+            with gc_paused():
+                parsed.append(read_file(path, items))
+        except InputError as exc:
+            if refused is None:
+                raise
+            refused.append(exc)
     if progress and files:
         progress(len(files), len(files), files[-1])
     return parsed
@@ -65,16 +77,25 @@ def import_parsed(
     files = list(parsed)
     total = sum(len(p.papers) for p in files)
     counted = _Counted(total, progress)
-    batches = [(os.path.abspath(p.path), p.format, counted.each(p.papers)) for p in files]
+    batches = [(_source_name(p.path), p.format, counted.each(p.papers)) for p in files]
     with store.locked(), gc_paused():
         existing = store.records()
-        plan = plan_import(existing, batches, now_iso(), findable=existing.papers)
+        try:
+            plan = plan_import(existing, batches, now_iso(), findable=existing.papers)
+        except StoreError as exc:  # a stored record damaged by hand: named with its file
+            raise exc if exc.path else StoreError(exc.detail, path=store.path) from None
         if plan.records:
             if backup and existing:
                 store.backup()
             store.write_papers({pid: _clean(record) for pid, record in plan.records.items()})
         counted.finish()
         return plan
+
+
+def _source_name(path: Path) -> str:
+    """The file a paper came from, as text the store can hold: bytes of a name that are not UTF-8 as ``\\xe9``."""
+    absolute = os.path.abspath(path)
+    return absolute if is_text(absolute) else os.fsencode(absolute).decode("utf-8", "backslashreplace")
 
 
 def import_paths(store: Store, paths: Sequence[Path], progress: Progress | None = None) -> ImportPlan:
@@ -118,16 +139,26 @@ class _Counted:
 
 
 def write_export(
-    entries: Sequence[Entry], fmt: str, target: Path, *, template: export.PaperTemplate | None = None,
+    entries: Sequence[Entry],
+    fmt: str,
+    target: Path,
+    *,
+    template: export.PaperTemplate | None = None,
+    store: Layout | None = None,
     replace: bool = True,
 ) -> Path:
     """Write the notes file atomically, so an interrupted export leaves the old one.
 
-    With ``replace`` False a file already there is never touched: the name is
+    ``store`` is the store the papers come from: an export never replaces
+    one of its files (``library.json``, the state file, a backup...). With
+    ``replace`` False a file already there is never touched: the name is
     claimed first (an exclusive create), so a file that appeared after the
     user was asked is refused, not overwritten.
     """
     target = target.expanduser()
+    if store is not None and store.owns(target):
+        raise StoreError("is a file of the store itself: an export never replaces it; choose another name",
+                         path=target)
     if target.is_dir():
         raise StoreError("is a directory; give a file name", path=target)
     if not target.parent.exists():

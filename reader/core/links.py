@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 
 from reader.core.models import Link, LinkKind
 from reader.core.text import ascii_view
+from reader.core.urls import canonical, safe_url
+
+__all__ = ["canonical", "classify", "find_links", "host_and_path", "make_link", "safe_url"]
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*\\"
@@ -47,13 +50,6 @@ def _undouble(url: str) -> str:
     brace = url.find("{")
     if brace > 0:
         return url[:brace]
-    return url
-
-
-def canonical(url: str) -> str:
-    """The form used to tell two links apart."""
-    if url[:4].lower() == "www.":  # as url.lower().startswith("www."): only w, W and . lower to w and .
-        url = "https://" + url
     return url
 
 

@@ -1,21 +1,36 @@
 """Fold newly parsed papers into what the store already holds.
 
 The same paper from two sources is one paper: it is matched on the arXiv id,
-else on the normalised title. A later import fills in what was missing
-(an arXiv id, authors, a repository) and never touches what the user wrote,
-which lives in another table altogether.
+else on the normalised title when nothing else says they differ (``conflict``:
+different arXiv ids, author lists with no surname in common, different
+years). Twenty BibTeX entries titled "Online reference" by twenty authors stay
+twenty papers. A later import fills in what was missing (an arXiv id,
+authors, a repository) and never touches what the user wrote, which lives in
+another table altogether. Two entries for one paper in the same file are
+folded together by ``fold_repeat`` (authors and links: the union of both).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from reader.core.links import canonical
-from reader.core.models import MERGE_RULE, Link, ParsedPaper, compact_record, described_record
-from reader.core.text import short_id, title_key
+from reader.core.models import (
+    AGREEMENT,
+    MERGE_RULE,
+    REPEAT_RULE,
+    Link,
+    Paper,
+    ParsedPaper,
+    compact_record,
+    damaged_record,
+    described_record,
+)
+from reader.core.text import fold, short_id, title_key
 
 Records = dict[str, dict[str, Any]]
 
@@ -60,36 +75,152 @@ class ImportPlan:
         return total
 
 
+_YEAR = re.compile(r"\s*(\d{4})(?!\d)")
+_NAME_WORD = re.compile(r"[^\W_]{2,}")  # a word of two letters or more: initials say too little
+
+
+def _value(record: ParsedPaper | Mapping[str, Any], name: str) -> Any:
+    return record.get(name) if isinstance(record, Mapping) else getattr(record, name)
+
+
+def _year(value: object) -> str | None:
+    found = _YEAR.match(value) if isinstance(value, str) else None
+    return found.group(1) if found else None
+
+
+def _surnames(names: Sequence[str]) -> set[str]:
+    """The last word of each name, folded: ``Yoshua Bengio`` and ``Y. Bengio`` share ``bengio``."""
+    found = set()
+    for name in names:
+        words = _NAME_WORD.findall(fold(name)) if isinstance(name, str) else []
+        if words:
+            found.add(words[-1])
+    return found
+
+
+def _disagree(rule: str, one: Any, other: Any) -> bool:
+    if rule == "equal":
+        return bool(one != other)
+    if rule == "year":
+        years = _year(one), _year(other)
+        return None not in years and years[0] != years[1]
+    if rule == "share-one":
+        ours, theirs = _surnames(one), _surnames(other)
+        return bool(ours) and bool(theirs) and not ours & theirs
+    raise AssertionError(f"unknown agreement rule {rule!r}")
+
+
+def conflict(one: ParsedPaper | Mapping[str, Any], other: ParsedPaper | Mapping[str, Any]) -> str | None:
+    """The field that says two records with the same title are different works, or None.
+
+    Only fields both records give are compared (``models.AGREEMENT``): a
+    page copy without authors still matches the BibTeX entry that has them.
+    """
+    for name, rule in AGREEMENT.items():
+        mine, theirs = _value(one, name), _value(other, name)
+        if mine and theirs and _disagree(rule, mine, theirs):
+            return name
+    return None
+
+
+def fold_repeat(first: ParsedPaper, other: ParsedPaper) -> ParsedPaper:
+    """One paper from two entries for it in the same file (``models.REPEAT_RULE``).
+
+    Lists marked "union" keep every distinct item of both (authors by their
+    folded name, links by URL); other fields keep the first entry's value and
+    take the other's where the first has none. A stub gives way to a full entry.
+    """
+    changes: dict[str, Any] = {}
+    for spec in fields(first):
+        mine, theirs = getattr(first, spec.name), getattr(other, spec.name)
+        rule = REPEAT_RULE.get(spec.name, "fill")
+        if spec.name == "stub":
+            changes["stub"] = first.stub and other.stub
+        elif spec.name == "links":
+            changes["links"] = union_links(mine, theirs)
+        elif rule == "union":
+            changes[spec.name] = _union_names(mine, theirs)
+        elif mine in (None, "", ()) and theirs not in (None, "", ()):
+            changes[spec.name] = theirs
+    if first.stub and not other.stub:
+        changes["title"] = other.title
+    return replace(first, **changes)
+
+
+def union_links(*groups: Iterable[Link]) -> tuple[Link, ...]:
+    """Links from several places, first occurrence wins, one per URL."""
+    seen: set[str] = set()
+    merged: list[Link] = []
+    for group in groups:
+        for link in group:
+            key = link.url.rstrip("/").lower()
+            if key not in seen:
+                seen.add(key)
+                merged.append(link)
+    return tuple(merged)
+
+
+def _union_names(mine: Sequence[str], theirs: Sequence[str]) -> tuple[str, ...]:
+    if not theirs or list(mine) == list(theirs):
+        return tuple(mine)
+    seen = {" ".join(fold(name).split()) for name in mine}
+    merged = list(mine)
+    for name in theirs:
+        key = " ".join(fold(name).split())
+        if key not in seen:
+            seen.add(key)
+            merged.append(name)
+    return tuple(merged)
+
+
 class _Index:
-    """Find a stored paper by arXiv id or by normalised title."""
+    """Find a stored paper by arXiv id or by normalised title (with nothing in conflict)."""
 
     def __init__(self, records: Mapping[str, dict[str, Any]]) -> None:
-        self.arxiv_of: dict[str, str | None] = {}
+        self.records = records
         self.by_arxiv: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
+        self.more_by_title: dict[str, list[str]] = {}  # other papers with a title already taken: rare
         for paper_id, record in records.items():
             self.add(paper_id, record)
 
     def add(self, paper_id: str, record: dict[str, Any], key: str | None = None) -> None:
         """Index ``record``; ``key`` is its title's key when the caller has it already."""
         arxiv_id = record.get("arxiv_id")
-        self.arxiv_of[paper_id] = arxiv_id
         if arxiv_id:
             self.by_arxiv.setdefault(arxiv_id, paper_id)
         if not record.get("stub"):
-            self.by_title.setdefault(title_key(record["title"]) if key is None else key, paper_id)
+            if key is None:
+                title = record.get("title")
+                if type(title) is not str:
+                    raise damaged_record(paper_id, "title", title)
+                key = title_key(title)
+            first = self.by_title.setdefault(key, paper_id)
+            if first != paper_id:
+                more = self.more_by_title.setdefault(key, [])
+                if paper_id not in more:
+                    more.append(paper_id)
 
-    def find(self, paper: ParsedPaper) -> tuple[str | None, str | None]:
-        """The stored paper that ``paper`` is, if any; and the title key, when it was needed."""
+    def find(
+        self, paper: ParsedPaper, planned: Mapping[str, dict[str, Any]]
+    ) -> tuple[str | None, str | None]:
+        """The stored paper that ``paper`` is, if any; and the title key, when it was needed.
+
+        ``planned`` holds the records as this import has changed them so far.
+        """
         if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
             return self.by_arxiv[paper.arxiv_id], None
         if paper.stub:
             return None, None
         key = title_key(paper.title)
-        found = self.by_title.get(key)
-        if found and paper.arxiv_id and self.arxiv_of.get(found) not in (None, paper.arxiv_id):
-            return None, key  # two papers that share a title but not an arXiv id stay two
-        return found, key
+        first = self.by_title.get(key)
+        if first is None:
+            return None, key
+        for candidate in (first, *self.more_by_title.get(key, ())):
+            record = planned.get(candidate) or self.records[candidate]
+            if conflict(record, paper) is None:
+                return candidate, key
+        return None, key  # the same title, but plainly another work: two papers
 
 
 class _Taken:
@@ -184,7 +315,7 @@ def plan_import(
         summary = FileSummary(source=source, format=fmt)
         created_here: set[str] = set()
         for paper in papers:
-            paper_id, key = index.find(paper)
+            paper_id, key = index.find(paper, records)
             if paper_id is None:
                 paper_id = new_id(paper, taken)
                 records[paper_id] = new_record(paper, source, now)
@@ -192,7 +323,10 @@ def plan_import(
                 created_here.add(paper_id)
                 summary.new += 1
                 continue
-            old = records.get(paper_id) or existing[paper_id]
+            old = records.get(paper_id)
+            if old is None:
+                old = existing[paper_id]
+                Paper.from_dict(paper_id, old)  # a record damaged by hand is refused, not merged into
             merged, filled = merge_record(old, paper, source, now)
             index.add(paper_id, merged)
             if paper_id in created_here:

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, StoreError
+from reader.core.urls import safe_url
 
 LinkKind = Literal["code", "project", "other"]
+LINK_KINDS = ("code", "project", "other")
 STATUSES = ("to-read", "reading", "read")
 
 
@@ -26,10 +28,18 @@ class Link:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Link:
-        return cls(url=data["url"], kind=data.get("kind", "other"), repo=data.get("repo"))
+        """A link from its stored record; ``TypeError`` naming what is wrong with a damaged one."""
+        if type(data) is not dict or type(data.get("url")) is not str:
+            raise TypeError("a link without a text url")
+        kind, repo = data.get("kind", "other"), data.get("repo")
+        if kind not in LINK_KINDS or (repo is not None and type(repo) is not str):
+            raise TypeError(f"a link of kind {kind!r}")
+        return cls(url=data["url"], kind=kind, repo=repo)
 
 
-_MERGE = "merge"
+_MERGE = "merge"  # how a later import treats the field
+_REPEAT = "repeat"  # how a second entry for the same paper within one file is folded in (else as _MERGE)
+_AGREE = "agree"  # what a title match needs of the field before two records are taken for one paper
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,14 +48,15 @@ class Described:
 
     ``ParsedPaper`` (as an importer found it) and ``Paper`` (as stored) both
     carry exactly these; the stored record, the JSON output and the merge
-    all read the list from here (``DESCRIBED``).
+    all read the list from here (``DESCRIBED``), with the rules of each
+    field (``MERGE_RULE``, ``REPEAT_RULE``, ``AGREEMENT``).
     """
 
     title: str = field(metadata={_MERGE: "identity"})
     links: tuple[Link, ...] = field(default=(), metadata={_MERGE: "union"})
-    arxiv_id: str | None = None
-    authors: tuple[str, ...] = ()
-    published: str | None = None
+    arxiv_id: str | None = field(default=None, metadata={_AGREE: "equal"})
+    authors: tuple[str, ...] = field(default=(), metadata={_REPEAT: "union", _AGREE: "share-one"})
+    published: str | None = field(default=None, metadata={_AGREE: "year"})
     listing_date: str | None = None
     upvotes: int | None = field(default=None, metadata={_MERGE: "refresh"})
     stars: int | None = field(default=None, metadata={_MERGE: "refresh"})
@@ -58,6 +69,11 @@ DESCRIBED = tuple(spec.name for spec in fields(Described))
 # lacks, "refresh" a count a newer source knows better, "union" of links, "identity" fields
 # that say which paper it is.
 MERGE_RULE = {spec.name: spec.metadata.get(_MERGE, "fill") for spec in fields(Described)}
+# Two entries for one paper in the same file: "union" of both lists, else as ``MERGE_RULE``.
+REPEAT_RULE = {spec.name: spec.metadata.get(_REPEAT, MERGE_RULE[spec.name]) for spec in fields(Described)}
+# A title alone is not enough to call two records one paper: when both give one of these fields,
+# they must agree ("equal" values, authors that "share-one" surname, the same "year").
+AGREEMENT = {spec.name: spec.metadata[_AGREE] for spec in fields(Described) if _AGREE in spec.metadata}
 _LIST_FIELDS = frozenset(spec.name for spec in fields(Described) if spec.type == "tuple[str, ...]")
 
 
@@ -158,7 +174,11 @@ class StoredAbstract(Abstract):
             shown = f"(abstract unreadable: {exc.detail})"
             return shown, shown
         text = record.get("abstract", "")
-        return text, record.get("abstract_raw", text)
+        raw = record.get("abstract_raw", text)
+        if type(text) is not str or type(raw) is not str:  # edited by hand: shown as unreadable, like bad JSON
+            shown = "(abstract unreadable: it is not text; run 'reader doctor')"
+            return shown, shown
+        return text, raw
 
     @property
     def present(self) -> bool:
@@ -189,12 +209,16 @@ class Paper(Described):
 
     @property
     def code_link(self) -> Link | None:
-        return next((link for link in self.links if link.kind == "code"), None)
+        return next((link for link in self.links if link.kind == "code" and _web(link.url)), None)
 
     @property
     def best_link(self) -> Link | None:
-        """The link a user most likely wants to copy: the code, else the first."""
-        return self.code_link or (self.links[0] if self.links else None)
+        """The link a user most likely wants to copy or open: the code, else the first; a web link or none.
+
+        A stored link that is not http(s) (a record edited by hand, an older
+        import) is never offered to a browser or the clipboard.
+        """
+        return self.code_link or next((link for link in self.links if _web(link.url)), None)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole stored record, abstract included: only what is set (see ``compact_record``)."""
@@ -210,16 +234,30 @@ class Paper(Described):
         """A paper from its stored record; fields the record leaves out take their defaults.
 
         ``text`` is the abstract when the store keeps it apart from the record.
+        A record edited by hand into the wrong shape (``"title": null``,
+        ``"authors": 7``) raises ``StoreError`` naming the record and the
+        field, before anything is built from it (the store adds its file).
         """
         if text is None:
-            text = Abstract(data["abstract"], data.get("abstract_raw")) if data.get("abstract") else NO_ABSTRACT
+            text = _inline_abstract(paper_id, data)
         values = {name: data[name] for name in _RECORD_FIELDS.intersection(data)}
+        shape = (*values, *map(type, values.values()))  # the fields and their types: most records share a few
+        if shape not in _SOUND_SHAPES:
+            _check_types(paper_id, values)
+            if len(_SOUND_SHAPES) < 1000:
+                _SOUND_SHAPES.add(shape)
         for name in _TUPLE_FIELDS.intersection(values):
-            values[name] = tuple(values[name])
+            value = values[name]
+            try:
+                "".join(value)  # one C call that fails on an item that is not text
+            except TypeError:
+                raise damaged_record(paper_id, name, value, "a list of text", _holding(value)) from None
+            values[name] = tuple(value)
         if "links" in values:
-            values["links"] = tuple(Link.from_dict(link) for link in values["links"])
-        if "stub" in values:
-            values["stub"] = bool(values["stub"])
+            try:
+                values["links"] = tuple(Link.from_dict(link) for link in values["links"])
+            except TypeError as exc:
+                raise damaged_record(paper_id, "links", None, "a list of links", f"a list holding {exc}") from None
         values.setdefault("title", "")
         return cls(id=paper_id, text=text, **values)
 
@@ -227,6 +265,47 @@ class Paper(Described):
 # Record keys that map one to one onto Paper fields (lists become tuples).
 _RECORD_FIELDS = frozenset([*DESCRIBED, "sources", "added_at"])
 _TUPLE_FIELDS = _LIST_FIELDS | {"sources"}
+# The JSON types a stored field may hold, from its declared type: a tuple is stored as a list.
+_JSON_TYPES: dict[str, frozenset[type]] = {
+    "str": frozenset({str}), "str | None": frozenset({str, type(None)}), "int | None": frozenset({int, type(None)}),
+    "bool": frozenset({bool}), "tuple[str, ...]": frozenset({list}), "tuple[Link, ...]": frozenset({list}),
+}
+_FIELD_TYPES = {spec.name: _JSON_TYPES[str(spec.type)] for spec in fields(Paper) if spec.name in _RECORD_FIELDS}
+_SOUND_SHAPES: set[tuple[Any, ...]] = set()  # field names and value types already checked
+
+
+def _check_types(paper_id: str, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        if type(value) not in _FIELD_TYPES[name]:
+            raise damaged_record(paper_id, name, value)
+_JSON_NAMES: dict[type, str] = {str: "text", int: "a number", float: "a number", bool: "true or false", list: "a list",
+               dict: "an object", type(None): "null"}
+
+
+def damaged_record(
+    paper_id: str, name: str, value: Any, expected: str | None = None, found: str | None = None
+) -> StoreError:
+    """The error for a stored record whose field ``name`` holds ``value`` of the wrong type."""
+    if expected is None:
+        wanted = sorted(_JSON_NAMES.get(kind, str(kind)) for kind in _FIELD_TYPES.get(name, _JSON_TYPES["str"]))
+        expected = " or ".join(wanted)
+    if found is None:
+        found = _JSON_NAMES.get(type(value), type(value).__name__)
+    return StoreError(f"damaged record {paper_id!r}: {name} is {found}, not {expected}; run 'reader doctor'")
+
+
+def _holding(items: list[Any]) -> str:
+    odd = next(item for item in items if type(item) is not str)
+    return f"a list holding {_JSON_NAMES.get(type(odd), type(odd).__name__)}"
+
+
+def _inline_abstract(paper_id: str, data: Mapping[str, Any]) -> Abstract:
+    """The abstract kept in the record itself (an older store, or a whole record being merged)."""
+    abstract, raw = data.get("abstract"), data.get("abstract_raw")
+    for name, value in (("abstract", abstract), ("abstract_raw", raw)):
+        if value is not None and type(value) is not str:
+            raise damaged_record(paper_id, name, value)
+    return Abstract(abstract, raw) if abstract else NO_ABSTRACT
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,22 +331,48 @@ class ReadingState:
         return {spec.name: _json_value(getattr(self, spec.name)) for spec in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ReadingState:
-        """A state from its record; a record written before ``status`` existed says ``read``."""
+    def from_dict(cls, data: Mapping[str, Any], paper_id: str = "?") -> ReadingState:
+        """A state from its record; a record written before ``status`` existed says ``read``.
+
+        A field of the wrong type (a hand edit) raises ``StoreError`` naming the
+        paper and the field: a note that is a number is not turned into text.
+        """
         status = data.get("status")
-        if status not in STATUSES:
-            status = "read" if data.get("read") else "to-read"
+        if status is None:
+            status = "read" if data.get("read") is True else "to-read"
+        elif status not in STATUSES:
+            raise damaged_record(paper_id, "status", status, " or ".join(STATUSES))
+        for name, value in data.items():
+            kinds = _STATE_TYPES.get(name)
+            if kinds is not None and type(value) not in kinds:
+                raise damaged_record(paper_id, name, value, " or ".join(sorted(_JSON_NAMES[k] for k in kinds)))
+        tags = data.get("tags", ())
+        try:
+            "".join(tags)
+        except TypeError:
+            raise damaged_record(paper_id, "tags", tags, "a list of text", _holding(tags)) from None
         return cls(
             status=status,
-            starred=bool(data.get("starred", False)),
-            note=str(data.get("note", "")),
-            tags=tuple(data.get("tags", ())),
+            starred=data.get("starred", False),
+            note=data.get("note", ""),
+            tags=tuple(tags),
             changed_at=data.get("changed_at"),
             status_at=data.get("status_at"),
         )
 
     def with_changes(self, **changes: Any) -> ReadingState:
         return replace(self, **changes)
+
+
+# The JSON types of a reading state's fields ("read" only in records older than "status").
+_STATE_TYPES: dict[str, frozenset[type]] = {
+    "starred": _JSON_TYPES["bool"], "read": _JSON_TYPES["bool"], "note": _JSON_TYPES["str"],
+    "tags": frozenset({list}), "changed_at": _JSON_TYPES["str | None"], "status_at": _JSON_TYPES["str | None"],
+}
+
+
+def _web(url: str) -> bool:
+    return safe_url(url) is not None
 
 
 def _json_value(value: Any) -> Any:

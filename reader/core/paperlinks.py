@@ -10,22 +10,19 @@ given as its root. Only ``http(s)`` addresses are ever handed on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
 from reader.core.links import host_and_path
 from reader.core.models import Link, Paper
+from reader.core.urls import safe_url
 
 _SOURCE_HOSTS = ("github.com", "gitlab.com", "codeberg.org", "bitbucket.org")
 ARXIV = "https://arxiv.org"
 
 
 def is_web(url: str) -> bool:
-    """An ``http(s)`` address with a host: the only kind handed to a browser or the clipboard."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname) and not url.startswith("-")
+    """A web address (``urls.safe_url``): the only kind handed to a browser or the clipboard."""
+    return safe_url(url) is not None
 
 
 def _rank(link: Link) -> int:

@@ -46,6 +46,23 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Text for one line of a terminal: each control character (a file name's newline, an escape) and each
+    byte that was not UTF-8 shown as its backslash escape, so the line stays one and says what is there."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode() for ch in text)
+
+
+def is_text(text: str) -> bool:
+    """Whether ``text`` is valid Unicode: an argument made of bytes that are not UTF-8 holds surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def squash(text: str, view: bytes | None = None) -> str:
     """One line, single spaces: how titles and abstracts are shown.
 
@@ -107,8 +124,40 @@ def latex_accents(text: str) -> str:
     return _LATEX_LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
 
 
+# What a BibTeX writer (Zotero, or our own export) puts for a character it must escape.
+_BIBTEX_ESCAPE = re.compile(
+    r"\\text(backslash|asciitilde|asciicircum|braceleft|braceright)(?:\{\}|\s+|(?![A-Za-z]))|\\([{}$&%#_])"
+)
+_ESCAPED_AS = {"backslash": "\\", "asciitilde": "~", "asciicircum": "^", "braceleft": "{", "braceright": "}"}
+_HELD = re.compile("\ue000(\\d+)\ue001")
+
+
+def bibtex_source(text: str) -> str:
+    """BibTeX whose special characters were escaped, back to the text that was escaped.
+
+    Zotero writes a title's ``$\\mathcal{V}$`` as ``{\\$}{\\textbackslash}mathcal\\{{V}\\}{\\$}``
+    (and ``\\textbackslash mathcal``): this gives ``$\\mathcal{V}$`` again, as
+    another source would give it. Only text with such escapes is changed;
+    the braces that protect capitals go, the escaped ones stay.
+    """
+    if ("\\text" not in text and "\\{" not in text and "\\}" not in text) or "\ue000" in text:
+        return text
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        held.append(_ESCAPED_AS[match.group(1)] if match.group(1) else match.group(2))
+        return f"\ue000{len(held) - 1}\ue001"
+
+    marked = _BRACES.sub("", _BIBTEX_ESCAPE.sub(hold, text))
+    return _HELD.sub(lambda match: held[int(match.group(1))], marked)
+
+
 def bibtex_text(text: str) -> str:
-    """A BibTeX title or name for display: accents decoded, protecting braces dropped."""
+    """A BibTeX title or name for display: escapes decoded (``bibtex_source``), accents read, protecting
+    braces dropped."""
+    source = bibtex_source(text)
+    if source is not text:
+        return squash(readable_latex(source))
     return squash(_BRACES.sub("", readable_latex(text)))
 
 

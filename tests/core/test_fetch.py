@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,9 +76,33 @@ class Server:
         if key == "slow":  # answers only once the test is over, long after the client gave up
             self.closing.wait(10.0)
             return self.send(handler, 200, b"[]")
+        if key == "loop":  # a redirect to itself, for ever
+            handler.send_response(302)
+            handler.send_header("Location", handler.path)
+            handler.send_header("Content-Length", "0")
+            return handler.end_headers()
+        if key == "garbled":  # says gzip, is not
+            handler.send_response(200)
+            handler.send_header("Content-Encoding", "gzip")
+            handler.send_header("Content-Length", "12")
+            handler.end_headers()
+            return handler.wfile.write(b"not gzip at all"[:12])
+        if key == "drip":  # a byte at a time, each well within the read timeout, never the whole answer
+            return self.drip(handler)
         if parts.path not in ("/api/daily_papers", "/api/query") or key not in self.bodies:
             return self.send(handler, 404, b"not found")
         return self.send(handler, 200, self.bodies[key])
+
+    def drip(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100000")
+        try:
+            handler.end_headers()
+            while not self.closing.wait(0.05):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     @staticmethod
     def send(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
@@ -264,3 +289,50 @@ def test_a_bad_date_is_refused(env: Path, server: tuple[Server, str], capsys: py
     expected = "error: not a date: '2024-13-01' (expected YYYY-MM-DD)\n"
     assert run(capsys, env, "--date", "2024-13-01") == (1, "", expected)
     assert server[0].queries == []
+
+
+def test_a_redirect_loop_and_a_garbled_answer_are_one_line(
+    env: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    host = server[1].removeprefix("http://")
+    code, out, err = run(capsys, env, "--arxiv", "loop")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: {host} redirected too many times (a loop?) for {server[1]}/api/query?search_query=loop"
+        "&start=0&max_results=50\n"
+    )
+    assert server[0].hits["loop"] > 5  # followed a while, then given up: not retried from the start
+    code, out, err = run(capsys, env, "--arxiv", "garbled")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {host} sent an answer that cannot be decoded: ") and err.count("\n") == 1
+    assert server[0].hits["garbled"] == 1
+    assert not env.exists()
+
+
+def test_a_slow_drip_stops_at_the_deadline(env: Path, server: tuple[Server, str]) -> None:
+    settings = config.FetchSettings(tries=3, retry_delay=0, timeout=0.5, deadline=1.0)
+    request = fetch.Request(url=f"{server[1]}/api/daily_papers", params={"date": "drip"})
+    started = time.monotonic()
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.download(request, settings)
+    took = time.monotonic() - started
+    host = server[1].removeprefix("http://")
+    assert str(caught.value).startswith(f"{host} sent ") and str(caught.value).endswith(
+        " bytes but not the whole answer within 1 s"
+    )
+    assert 1.0 <= took < 1.0 + settings.timeout + 0.5  # one read past the deadline at most, never 3 x the drip
+    assert server[0].hits["drip"] == 1
+
+
+def test_arxiv_and_hugging_face_are_fetched_over_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (fetch.HF_ENV, fetch.ARXIV_ENV):
+        monkeypatch.delenv(name, raising=False)
+    defaults = config.FetchSettings()
+    assert fetch.base_url(defaults, "arxiv") == "https://export.arxiv.org"
+    assert fetch.base_url(defaults, "huggingface") == "https://huggingface.co"
+    old = config.FetchSettings(arxiv_url="http://export.arxiv.org/", huggingface_url="HTTP://huggingface.co")
+    assert fetch.base_url(old, "arxiv") == "https://export.arxiv.org"
+    assert fetch.base_url(old, "huggingface") == "https://huggingface.co"
+    assert fetch.arxiv_query("all:x", fetch.base_url(old, "arxiv")).full_url().startswith("https://export.arxiv.org/")
+    mirror = config.FetchSettings(arxiv_url="http://127.0.0.1:8000")  # a local mirror stays as given
+    assert fetch.base_url(mirror, "arxiv") == "http://127.0.0.1:8000"

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.core.importers import json_api
-from reader.core.importers._common import _fill, build, dedupe, merge_links
+from reader.core.importers._common import build, dedupe, merge_links
 from reader.core.links import _URL, _links, canonical, find_links, host_and_path, make_link
-from reader.core.merge import new_record
+from reader.core.merge import conflict, fold_repeat, new_record
 from reader.core.models import Link, ParsedPaper, compact_record
 from reader.core.text import (
     _MOJIBAKE,
@@ -183,21 +183,25 @@ def test_build(title: str, abstract: str, links: tuple[Link, ...], link_text: st
 
 
 def reference_dedupe(papers: Iterable[ParsedPaper]) -> list[ParsedPaper]:
-    """``dedupe`` as it was before it looked each key up once."""
+    """``dedupe`` the slow way: for each paper, look through every kept one."""
     kept: list[ParsedPaper] = []
-    by_key: dict[str, int] = {}
+    ids: list[tuple[str, int]] = []  # (arXiv id, kept paper) in the order first seen
+    titles: list[tuple[str, int]] = []  # (title key, kept paper) in the order first seen
     for paper in papers:
-        keys = [k for k in (paper.arxiv_id and f"id:{paper.arxiv_id}", f"t:{title_key_any(paper.title)}") if k]
-        index = next((by_key[k] for k in keys if k in by_key), None)
+        title = title_key_any(paper.title)
+        index = next((i for arxiv_id, i in ids if paper.arxiv_id and arxiv_id == paper.arxiv_id), None)
         if index is None:
-            index = len(kept)
+            index = next((i for key, i in titles if key == title and conflict(kept[i], paper) is None), None)
+        if index is None:
             kept.append(paper)
+            index = len(kept) - 1
         else:
-            kept[index] = _fill(kept[index], paper)
-        for key in keys:
-            by_key.setdefault(key, index)
-        if kept[index].arxiv_id:
-            by_key.setdefault(f"id:{kept[index].arxiv_id}", index)
+            kept[index] = fold_repeat(kept[index], paper)
+        for arxiv_id in (kept[index].arxiv_id, paper.arxiv_id):
+            if arxiv_id and all(arxiv_id != known for known, _ in ids):
+                ids.append((arxiv_id, index))
+        if (title, index) not in titles:
+            titles.append((title, index))
     return kept
 
 
@@ -206,7 +210,8 @@ papers = st.builds(
     title=st.sampled_from(["A Title", "a title!", "Other", "Ångström", "", "2501.00001"]),
     abstract=st.sampled_from(["", "Words.", "More words."]),
     arxiv_id=st.sampled_from([None, "", "2501.00001", "2501.00002"]),
-    authors=st.sampled_from([(), ("Ann Bee",)]),
+    authors=st.sampled_from([(), ("Ann Bee",), ("Cy Dee",)]),
+    published=st.sampled_from([None, "2015", "2016-05"]),
     upvotes=st.sampled_from([None, 0, 5]),
     stub=st.booleans(),
 )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.importers import read_file
 from tests.realfiles import IMPORTERS, Page, if_present, real
 
 FIXTURES = IMPORTERS
@@ -91,19 +92,49 @@ def test_python_repr_file_is_refused(db: Path, broken: Path) -> None:
     assert snapshot(db.parent) == before
 
 
-def test_directory_with_one_bad_file_imports_nothing(db: Path, page: Page, tmp_path: Path) -> None:
+def inbox(tmp_path: Path) -> Path:
+    """A folder of three good paper lists."""
     folder = tmp_path / "inbox"
     folder.mkdir()
     for name in ("hf_browser_copy.txt", "handkept.bib", "arxiv_ids.txt"):
         shutil.copy(FIXTURES / name, folder / name)
+    return folder
+
+
+def test_directory_with_one_bad_file_imports_nothing(db: Path, page: Page, tmp_path: Path) -> None:
+    folder = inbox(tmp_path)
     bad = folder / "zz-broken.json"
     bad.write_text('[{"paper": {"id": "2501.00001", "title": "Cut off')
     before = snapshot(db.parent)
     result = run(db, "import", str(folder))
     assert result.returncode == 1
-    assert result.stderr == f"error: {bad}: line 1: JSON ends early (the file looks truncated)\n"
+    assert result.stderr == (
+        f"error: {bad}: line 1: JSON ends early (the file looks truncated); nothing was imported (all or none): "
+        "--keep-going imports the files that can be read\n"
+    )
     assert snapshot(db.parent) == before
     assert len(listed(db)) == page.count
+
+
+def test_keep_going_imports_the_good_files_and_names_each_refused_one(db: Path, page: Page, tmp_path: Path) -> None:
+    folder = inbox(tmp_path)
+    cut = folder / "cut.json"
+    cut.write_text('[{"paper": {"id": "2501.00001", "title": "Cut off')
+    shopping = folder / "shopping.txt"
+    shopping.write_text("eggs\nmilk\n")
+    expected = {p.name: len(read_file(p).papers) for p in sorted(folder.iterdir()) if p not in (cut, shopping)}
+    result = run(db, "import", "--keep-going", str(folder))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"refused: {cut}: line 1: JSON ends early (the file looks truncated)"
+    assert lines[1].startswith(f"refused: {shopping}: not a paper list: expected")
+    assert lines[2:] == ["error: 2 of 5 files refused (listed above); the other 3 imported"]
+    for name, count in expected.items():
+        assert f"{folder / name} (" in result.stdout and f"): {count} papers" in result.stdout
+    assert len(listed(db)) > page.count
+    again = run(db, "import", "--keep-going", str(cut))  # nothing readable: nothing written
+    assert again.returncode == 1
+    assert again.stderr.splitlines()[-1] == "error: 1 of 1 files refused (listed above); none imported"
 
 
 def test_huge_single_line_refused(db: Path, tmp_path: Path) -> None:

@@ -83,7 +83,9 @@ def test_truncated_json_names_the_line(tmp_path: Path, source: Path) -> None:
 
 def test_json_that_is_not_a_paper_list(tmp_path: Path) -> None:
     cases = {
-        '{"settings": {"theme": "dark"}}': "line 1: JSON object is not a paper list (no results, papers or paper)",
+        '{"settings": {"theme": "dark"}}': (
+            "line 1: JSON object is not a paper list (no results, papers, data or paper)"
+        ),
         "[1, 2, 3]": "item 1 is a int, not a paper object",
         '[{"paper": {"id": "2501.00001", "title": "Fine"}}, {"paper": {"id": "2501.00002"}}]': "item 2 has no title",
         '{"a": [1, 2,, 3]}': "line 1: invalid JSON: Expecting value (column 13)",

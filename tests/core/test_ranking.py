@@ -119,4 +119,4 @@ def test_explain_says_why(store: Store) -> None:
     index = SearchIndex(entries)
     lines = index.explain("gausian splating", "a").lines()
     assert lines[0] == "words 2/2: gausian = gaussian (1 typo) in title start, splating = splatting (1 typo) in title"
-    assert lines[1].startswith("typos 2 · together 4 · fields 17 · rarity ")
+    assert lines[1].startswith("typos 2 · together 4 · fields 8 · rarity ")

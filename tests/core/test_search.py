@@ -82,8 +82,11 @@ def test_exact_ranks_above_fuzzy_and_prefix() -> None:
         made_up("c", "Graph splatting for sparse solvers"),
         made_up("d", "Unrelated work on proteins"),
     ]
-    assert ids_of(SearchIndex(entries), "splatting") == ["c", "b", "a"]
-    assert ids_of(SearchIndex(entries), "splat") == ["b", "c"]  # prefixes while typing, in store order
+    # While typing, the word may begin a longer one: "Splattings" opens b's title (a paper's name stands
+    # there), so b comes first, then the exact word in c, then a typo away in a.
+    assert ids_of(SearchIndex(entries), "splatting") == ["b", "c", "a"]
+    assert ids_of(SearchIndex(entries), "splatting ") == ["c", "b", "a"]  # a finished word: exact, then typos
+    assert ids_of(SearchIndex(entries), "splat") == ["b", "c"]
 
 
 def test_field_order_title_tags_note_abstract() -> None:

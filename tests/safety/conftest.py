@@ -44,6 +44,24 @@ def make_store() -> Callable[[Path, int], list[str]]:
     return make
 
 
+@pytest.fixture
+def small_db(tmp_path: Path, make_store: Callable[[Path, int], list[str]]) -> Path:
+    """A store of three made-up papers (``2601.00000`` to ``2601.00002``) in a folder of its own."""
+    path = tmp_path / "store" / "library.json"
+    path.parent.mkdir()
+    make_store(path, 3)
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` but the lock, byte for byte: what "nothing was written" compares."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix != ".lock"
+    }
+
+
 def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("READER_DB", "READER_DEBUG")}
 

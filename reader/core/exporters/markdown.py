@@ -20,10 +20,13 @@ from pathlib import Path
 from string import Template
 
 from reader.core.errors import InputError
+from reader.core.inputs import read_limited
 from reader.core.models import Entry
+from reader.core.urls import safe_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&$])")
 DEFAULT_HEADING = "Reading notes"
+TEMPLATE_LIMIT = 1024 * 1024  # a template is a page of Markdown
 
 
 def escape_md(text: str) -> str:
@@ -32,7 +35,9 @@ def escape_md(text: str) -> str:
 
 
 def md_url(url: str) -> str:
-    """An autolink that cannot be closed early by the URL itself."""
+    """An autolink that cannot be closed early by the URL itself; a link that is not http(s) is only text."""
+    if safe_url(url) is None:
+        return escape_md(url)  # a ``javascript:`` or ``file:`` value is never made clickable
     safe = url.replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
     return f"<{safe}>"
 
@@ -123,14 +128,14 @@ class PaperTemplate:
 
     @classmethod
     def from_file(cls, path: Path) -> PaperTemplate:
+        """A template read from a regular file of at most ``TEMPLATE_LIMIT`` bytes."""
+        if not path.expanduser().exists() and not path.expanduser().is_symlink():
+            raise InputError("no such template file", path=path)
+        raw = read_limited(path.expanduser(), TEMPLATE_LIMIT)
         try:
-            text = path.expanduser().read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError("no such template file", path=path) from None
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("the template is not UTF-8 text", path=path) from None
-        except OSError as exc:
-            raise InputError(f"cannot read the template: {exc.strerror or exc}", path=path) from None
         return cls(text, path)
 
     def fields(self, entry: Entry) -> Mapping[str, str]:

@@ -2,9 +2,10 @@
 
 One header row, then one row per paper; CRLF line ends, fields with commas,
 quotes or line breaks quoted, so a note with newlines and quotes survives a
-round trip. Lists (authors, tags, links) are joined with ``"; "``. Cells are
-written as they are: a title starting with ``=`` is text here, and a
-spreadsheet that evaluates it is asked to import CSV as text.
+round trip. Lists (authors, tags, links) are joined with ``"; "``. A cell
+that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+leading ``'``: a spreadsheet would take it for a formula (``=HYPERLINK(...)``
+in a title runs when the file is opened), and the quote keeps it text.
 """
 
 from __future__ import annotations
@@ -43,7 +44,14 @@ def _row(entry: Entry) -> list[str]:
         "added_at": paper.added_at,
         "changed_at": state.changed_at or "",
     }
-    return [str(values[column]) for column in COLUMNS]
+    return [_cell(str(values[column])) for column in COLUMNS]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def to_csv(entries: Sequence[Entry]) -> str:

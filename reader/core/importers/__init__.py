@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.errors import InputError
-from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api
+from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api, markdown_list
 from reader.core.importers._common import Progress
+from reader.core.inputs import megabytes, read_limited
 from reader.core.models import ParsedPaper
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 200 * 1024 * 1024  # one file
+MAX_TOTAL_BYTES = 2 * MAX_BYTES  # every file of one import together
 
 Parser = Callable[[str, Path], list[ParsedPaper]]
 
@@ -24,16 +26,19 @@ Parser = Callable[[str, Path], list[ParsedPaper]]
 # structured shapes go first: they are recognised by their opening bytes.
 _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("paperswithcode-api", json_api.sniff_pwc, json_api.parse),
+    ("openalex-api", json_api.sniff_openalex, json_api.parse),
+    ("semantic-scholar-api", json_api.sniff_s2, json_api.parse),
     ("hf-api", json_api.sniff_hf, json_api.parse),
     ("arxiv-atom", arxiv_atom.sniff, arxiv_atom.parse),
     ("bibtex", bibtex.sniff, bibtex.parse),
     ("arxiv-ids", id_list.sniff, id_list.parse),
+    ("markdown-list", markdown_list.sniff, markdown_list.parse),
     ("hf-page", hf_text.sniff, hf_text.parse),
 ]
 _HTML = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _LONG_LINE = 1_000_000
-_ONE_LINE_OK = {"hf-api", "paperswithcode-api", "arxiv-atom"}  # minified JSON and XML are one line
-_COUNTS_ITEMS = {"hf-api", "paperswithcode-api"}  # the shapes 100k-paper files come in: they report progress
+_JSON = set(json_api.SHAPES)  # one reader tells these apart item by item, and counts the items it reads
+_ONE_LINE_OK = {*_JSON, "arxiv-atom"}  # minified JSON and XML are one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +88,10 @@ def parse_text(text: str, path: Path, progress: Progress | None = None) -> Parse
             if name not in _ONE_LINE_OK:
                 _refuse_long_lines(text, path)
             try:
-                papers = json_api.parse(text, path, progress) if name in _COUNTS_ITEMS else parse(text, path)
+                if name in _JSON:
+                    name, papers = json_api.parse_json(text, path, progress)
+                else:
+                    papers = parse(text, path)
             except RecursionError:
                 raise InputError(f"nested too deeply to read as {name}", path=path) from None
             if not papers:
@@ -115,33 +123,44 @@ def _not_a_list(text: str) -> str:
 
 def read_file(path: Path, progress: Progress | None = None) -> ParsedFile:
     """Parse one file, or raise ``InputError`` naming it; ``progress`` as for ``parse_text``."""
-    try:
-        if path.is_dir():
-            raise InputError("is a directory", path=path)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"too large ({size // (1024 * 1024)} MB; the limit is 200 MB)", path=path)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except PermissionError:
-        raise InputError("permission denied", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    raw = read_limited(path, MAX_BYTES)
     text = decode(raw, path)
     del raw  # a big file is held once, not twice, while it is parsed
     return parse_text(text, path, progress)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files named, plus the files inside directories named (sorted, hidden ones skipped)."""
+    """Files named, plus the files inside directories named (sorted, hidden ones skipped).
+
+    What is not a regular file inside a directory (a FIFO, a socket) is
+    skipped; named on its own, ``read_file`` refuses it. All the files
+    together may hold at most ``MAX_TOTAL_BYTES``: their papers are held in
+    memory until the one write.
+    """
     files: list[Path] = []
+    total = 0
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
             if not inside:
                 raise InputError("directory holds no files", path=path)
             files.extend(inside)
+            total += sum(_size(p) for p in inside)
         else:
             files.append(path)
+            total += _size(path)
+    if total > MAX_TOTAL_BYTES:
+        where = paths[0] if len(paths) == 1 else None
+        raise InputError(
+            f"{len(files)} files of {megabytes(total)} in all: more than the {megabytes(MAX_TOTAL_BYTES)} "
+            "one import reads; import them in parts",
+            path=where,
+        )
     return files
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0  # read_file says what is wrong with it

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
-from reader.core.links import find_links
+from reader.core.links import find_links, safe_url
+from reader.core.merge import conflict, fold_repeat
+from reader.core.merge import union_links as merge_links
 from reader.core.models import Link, ParsedPaper
 from reader.core.text import all_squashed, ascii_view, readable_latex, repair_mojibake, squash, title_key
 
@@ -22,6 +23,11 @@ _PAPER_URL = re.compile(
     re.IGNORECASE,
 )
 _CITED = re.compile(rf"arxiv[:\s]*(?:preprint\s+)?(?:arxiv:)?\s*((?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?)", re.IGNORECASE)
+# [label](url "title") and ![alt](url); one level of brackets in the label, of parentheses in the URL.
+MD_LINK = re.compile(
+    r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 Progress = Callable[[int, int], None]  # items read so far, items in all
 
 _COUNT = re.compile(r"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>[kKmM]?)$")
@@ -41,7 +47,9 @@ def arxiv_id_in_url(text: str) -> str | None:
 
 def paper_url_id(text: str) -> str | None:
     """``text`` is exactly an arXiv or Hugging Face paper URL: its arXiv id."""
-    match = _PAPER_URL.fullmatch(text.strip().rstrip(".,;"))
+    url = text.strip().rstrip(".,;")
+    url = url.split("#", 1)[0].split("?", 1)[0] if "#" in url or "?" in url else url  # a fragment or query
+    match = _PAPER_URL.fullmatch(url)
     return match.group("id") if match else None
 
 
@@ -82,19 +90,6 @@ def as_str(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def merge_links(*groups: Iterable[Link]) -> tuple[Link, ...]:
-    """Links from several places, first occurrence wins, one per URL."""
-    seen: set[str] = set()
-    merged: list[Link] = []
-    for group in groups:
-        for link in group:
-            key = link.url.rstrip("/").lower()
-            if key not in seen:
-                seen.add(key)
-                merged.append(link)
-    return tuple(merged)
-
-
 def build(
     title: str,
     abstract: str = "",
@@ -107,8 +102,12 @@ def build(
     """A paper with the shown text made readable and the raw abstract kept.
 
     Links given by the source come first, then every link found in the
-    abstract (and ``link_text``, such as an arXiv comment).
+    abstract (and ``link_text``, such as an arXiv comment). Only web links
+    (http, https, ``www.``) are kept: a source's ``javascript:`` or
+    ``file:`` value is no link.
     """
+    if links:
+        links = [link for link in links if safe_url(link.url)]
     text = repair_mojibake(abstract)
     view = ascii_view(text)  # one pass that squash and find_links both read
     raw = squash(text, view)
@@ -128,44 +127,31 @@ def build(
 
 
 def dedupe(papers: Iterable[ParsedPaper]) -> list[ParsedPaper]:
-    """One paper per arXiv id or normalised title within a file; repeats fill in gaps."""
+    """One paper per arXiv id, or per normalised title where nothing conflicts, within a file.
+
+    A repeat is folded into the first entry (``merge.fold_repeat``); two
+    entries that share a title but whose arXiv ids, authors or years differ
+    (``merge.conflict``) stay two papers.
+    """
     kept: list[ParsedPaper] = []
-    by_key: dict[str, int] = {}
+    by_id: dict[str, int] = {}
+    by_title: dict[str, int] = {}
+    more_by_title: dict[str, list[int]] = {}  # other papers with a title already taken: rare
     for paper in papers:
-        id_key = f"id:{paper.arxiv_id}" if paper.arxiv_id else None
-        title = f"t:{title_key(paper.title)}"
-        index = by_key.get(id_key) if id_key else None  # the id decides first, then the title
-        if index is None:
-            index = by_key.get(title)
+        index = by_id.get(paper.arxiv_id) if paper.arxiv_id else None  # the id decides first, then the title
+        title = title_key(paper.title)
+        if index is None and title in by_title:
+            same = (by_title[title], *more_by_title.get(title, ()))
+            index = next((i for i in same if conflict(kept[i], paper) is None), None)
         if index is None:
             index = len(kept)
             kept.append(paper)
-            if id_key:
-                by_key.setdefault(id_key, index)
-            by_key.setdefault(title, index)
-            continue
-        kept[index] = _fill(kept[index], paper)
-        if id_key:
-            by_key.setdefault(id_key, index)
-        by_key.setdefault(title, index)
-        if kept[index].arxiv_id:
-            by_key.setdefault(f"id:{kept[index].arxiv_id}", index)
+        else:
+            kept[index] = fold_repeat(kept[index], paper)
+        for arxiv_id in (kept[index].arxiv_id, paper.arxiv_id):
+            if arxiv_id:
+                by_id.setdefault(arxiv_id, index)
+        first = by_title.setdefault(title, index)
+        if first != index and index not in more_by_title.setdefault(title, []):
+            more_by_title[title].append(index)
     return kept
-
-
-def _fill(first: ParsedPaper, other: ParsedPaper) -> ParsedPaper:
-    """``first`` with the fields it lacks taken from ``other``."""
-    from dataclasses import fields, replace
-
-    changes: dict[str, Any] = {}
-    for spec in fields(first):
-        mine, theirs = getattr(first, spec.name), getattr(other, spec.name)
-        if spec.name == "links":
-            changes["links"] = merge_links(mine, theirs)
-        elif spec.name == "stub":
-            changes["stub"] = first.stub and other.stub
-        elif mine in (None, "", ()) and theirs not in (None, "", ()):
-            changes[spec.name] = theirs
-    if first.stub and not other.stub:
-        changes["title"] = other.title
-    return replace(first, **changes)

@@ -8,6 +8,7 @@ Braces and LaTeX accents are removed from what is shown.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -19,11 +20,17 @@ from reader.core.errors import InputError
 from reader.core.importers._common import arxiv_id_in, build, dedupe, exact_arxiv_id
 from reader.core.links import make_link
 from reader.core.models import Link, ParsedPaper
-from reader.core.text import bibtex_text
+from reader.core.text import bibtex_source, bibtex_text
 
 _ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _URL_FIELD = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _SKIPPED_TYPES = {"comment", "string", "preamble"}
+
+# bibtexparser logs each block it gives up on to the root logger, which prints it before our one-line
+# error: what it says comes back in that error (``failed_blocks``) instead.
+_PARSER_LOG = logging.getLogger("bibtexparser")
+_PARSER_LOG.addHandler(logging.NullHandler())
+_PARSER_LOG.propagate = False
 
 
 def sniff(text: str) -> bool:
@@ -84,7 +91,7 @@ def _entry(entry: model.Entry, path: Path) -> ParsedPaper | None:
         raise InputError(f"entry {entry.key} has no title", path=path, line=line)
     return build(
         title,
-        _field(entry, "abstract"),
+        bibtex_source(_field(entry, "abstract")),
         links=_links(entry),
         arxiv_id=_arxiv_id(entry),
         authors=_authors(_field(entry, "author")),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.errors import InputError
-from reader.core.importers._common import build, count, dedupe, paper_url_id
+from reader.core.importers._common import MD_LINK, build, count, dedupe, paper_url_id
 from reader.core.links import make_link
 from reader.core.models import Link, LinkKind, ParsedPaper
 
@@ -46,11 +46,6 @@ _STARS = re.compile(r"^(?:github|code|stars?)\s*:?\s*(\d[\d.,]*\s*[kKmM]?)(?:\s*
 _SUBMITTED = re.compile(r"^(?:submitted by|posted by|by)\b.{0,80}$", re.IGNORECASE)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^(?:[-*+]|\d+\.)\s+")
-# [label](url "title") and ![alt](url); one level of brackets in the label, of parentheses in the URL.
-_MD_LINK = re.compile(
-    r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
-    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
-)
 _LINK_LABEL = re.compile(r"^link:\s*(.*)$", re.IGNORECASE)
 _URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
 _BREAKS_PARAGRAPH = re.compile(r"^(?:[-*+]\s|\[link:|!\[)", re.IGNORECASE)
@@ -64,7 +59,7 @@ _EVIDENCE = {"id", "upvotes", "authors"}
 
 @dataclass(slots=True)
 class _Token:
-    kind: str  # text | heading | date | junk | one of _META_KINDS
+    kind: str  # text | heading | date | byline | junk | one of _META_KINDS
     value: str = ""
     line: int = 0
     number: int | None = None
@@ -117,20 +112,24 @@ def _is_abstract(text: str) -> bool:
     return len(text.split()) >= _MIN_ABSTRACT_WORDS
 
 
-def _plain(text: str) -> str:
-    """Markdown inline links as readable text: ``[x](u)`` -> ``x (u)``, ``[u](u)`` -> ``u``."""
+def _plain(text: str, markdown: bool = True) -> str:
+    """Markdown inline links as readable text: ``[x](u)`` -> ``x (u)``, ``[u](u)`` -> ``u``.
+
+    Backslash escapes (``\\[``) are Markdown's only in a Markdown capture: in
+    a plain copy a title's ``\\[y\\]`` is what the authors wrote.
+    """
 
     def replace(match: re.Match[str]) -> str:
         label, url = match.group(1).strip(), match.group(2)
-        if match.group(0).startswith("!"):
-            return ""
+        if match.group(0).startswith("!") or label.startswith("!["):
+            return ""  # an image, or a badge (an image that links somewhere)
         if not url or label.rstrip("/") == url.rstrip("/"):
             return label or url
         return f"{label} ({url})" if label else url
 
     if "](" in text:
-        text = _MD_LINK.sub(replace, text)
-    if "\\" in text:
+        text = MD_LINK.sub(replace, text)
+    if markdown and "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
     return text
 
@@ -139,18 +138,18 @@ def _link_tokens(line: str, number: int) -> list[_Token] | None:
     """A line made only of Markdown links (and separators): what those links tell."""
     if "](" not in line:
         return None
-    rest = _MD_LINK.sub("", line)
+    rest = MD_LINK.sub("", line)
     if rest.strip(" \t|·•-,") or rest == line:
         return None
     tokens: list[_Token] = []
-    for match in _MD_LINK.finditer(line):
+    for match in MD_LINK.finditer(line):
         label, url = match.group(1).strip(), match.group(2).strip()
         tokens.extend(_labelled_link(label, url, number, image=match.group(0).startswith("!")))
     return tokens
 
 
 def _labelled_link(label: str, url: str, number: int, *, image: bool = False) -> list[_Token]:
-    if image or not url:
+    if image or not url or label.startswith("!["):  # a badge's link says nothing about a card
         return [_Token("junk", line=number)]
     paper_id = paper_url_id(url)
     if paper_id:
@@ -208,6 +207,8 @@ def _meta(line: str, number: int) -> list[_Token] | None:
     if _DATE.match(text):
         return [_Token("date", text, number)]
     if _SUBMITTED.match(text) and len(text.split()) <= 8:
+        if text[:3].lower() == "by ":  # "by someone", or a title such as "By Design: ...": see _title_index
+            return [_Token("byline", text, number)]
         return [_Token("junk", line=number)]
     if "·" in text or "•" in text:
         parts = [p.strip() for p in re.split(r"[·•]", text) if p.strip()]
@@ -223,9 +224,9 @@ def _heading(line: str, number: int) -> list[_Token] | None:
         return None
     text = found.group(2).strip().strip("*_").strip()
     meta = _meta(text, number)
-    if meta is not None:
+    if meta is not None and [token.kind for token in meta] != ["byline"]:  # "### By Design: ..." is a heading
         return meta
-    links = list(_MD_LINK.finditer(text))
+    links = list(MD_LINK.finditer(text))
     tokens: list[_Token] = []
     if len(links) == 1 and links[0].group(0) == text:
         paper_id = paper_url_id(links[0].group(2))
@@ -238,15 +239,19 @@ def _heading(line: str, number: int) -> list[_Token] | None:
     return [_Token("heading", text, number), *tokens]
 
 
+_MARKDOWN = re.compile(r"^#{1,6}\s|\]\(", re.MULTILINE)
+
+
 def _tokens(text: str) -> list[_Token]:
     """The page cut into typed blocks; wrapped lines of a paragraph are joined."""
+    markdown = _MARKDOWN.search(text) is not None  # headings or links: a Markdown capture
     tokens: list[_Token] = []
     paragraph: list[str] = []
     start = 0
 
     def flush() -> None:
         if paragraph:
-            tokens.append(_Token("text", _plain(" ".join(paragraph)), start))
+            tokens.append(_Token("text", _plain(" ".join(paragraph), markdown), start))
             paragraph.clear()
 
     for number, line in enumerate(text.split("\n"), start=1):
@@ -292,6 +297,8 @@ def sniff(text: str) -> bool:
     for token in tokens:
         if token.kind == "heading":
             title_waiting = False
+        if token.kind == "byline":
+            title_waiting = title_waiting or _is_title(token.value)
         if token.kind != "text":
             continue
         if _is_abstract(token.value) and title_waiting:
@@ -364,8 +371,32 @@ def _plain_cards(tokens: list[_Token], path: Path) -> list[_Card]:
             zone = [i for i in range(previous_end + 1, first) if i != title]
         for index in zone:
             card.take(tokens[index])
+        end = titles[number + 1] if number + 1 < len(groups) else len(tokens)
+        card.arxiv_id = _own_id(tokens, previous_end, title, (first, last), end) or card.arxiv_id
         cards.append(card)
     return cards
+
+
+def _own_id(tokens: list[_Token], previous_end: int, title: int, abstract: tuple[int, int], end: int) -> str | None:
+    """The arXiv id a card's own paper URLs agree on, when they say it on both sides of its abstract.
+
+    Some copies give a card's URL before its title, between title and
+    abstract, and again after the abstract: the URLs before a title may then
+    be the last card's. The id found both before the abstract (after the
+    last card's abstract) and after it, up to the next title, is this card's.
+    """
+    first, last = abstract
+
+    def ids(start: int, stop: int) -> list[str]:
+        return [tokens[i].value for i in range(start, stop) if tokens[i].kind == "id"]
+
+    after = ids(last + 1, end)
+    if not after:
+        return None
+    for candidate in (*ids(title + 1, first), *ids(previous_end + 1, title)):
+        if candidate in after:
+            return candidate
+    return None
 
 
 def _abstract_groups(tokens: list[_Token]) -> list[tuple[int, int, int]]:
@@ -393,9 +424,15 @@ def _is_abstract_token(token: _Token) -> bool:
 
 
 def _title_index(tokens: list[_Token], previous_end: int, first: int, path: Path) -> int:
-    for index in range(first - 1, previous_end, -1):
-        if tokens[index].kind == "text" and _is_title(tokens[index].value):
-            return index
+    """The title before an abstract: the nearest text, else a short line that starts with "By".
+
+    "by fernleaf" under a title is a byline, but with no other text before
+    the abstract a line such as "By Design: Divide and Conquer" is the title.
+    """
+    for kinds in (("text",), ("byline",)):
+        for index in range(first - 1, previous_end, -1):
+            if tokens[index].kind in kinds and _is_title(tokens[index].value):
+                return index
     raise InputError("abstract without a title before it", path=path, line=tokens[first].line)
 
 

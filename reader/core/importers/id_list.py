@@ -1,11 +1,14 @@
 """A plain list of arXiv ids or arXiv / Hugging Face paper URLs, one a line.
 
-Each becomes a stub: only the id is known until a later import of a page,
+A ``#`` starts a comment: a whole line (``# to read``) or the end of one
+(``2406.13131  # parts > sums``; a URL's own ``#fragment`` has no space
+before it). Each id becomes a stub: only the id is known until a later import of a page,
 feed or API file fills in the title, abstract and the rest.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reader.core.errors import InputError
@@ -14,16 +17,20 @@ from reader.core.models import Link, ParsedPaper
 
 _SNIFF_LINES = 200
 _MAX_LINE = 200  # an id or paper URL is short; longer lines are something else
+_COMMENT = re.compile(r"\s#.*$")
+
+
+def _entry(line: str) -> str:
+    """A line without its comment and list bullet; empty for a blank or comment line."""
+    stripped = line.strip()
+    if stripped.startswith("#"):
+        return ""
+    return _COMMENT.sub("", stripped).lstrip("-*• ").strip()
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
-    """Non-blank lines that are not ``#`` comments, with their numbers; list bullets dropped."""
-    found: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            found.append((number, stripped.lstrip("-*• ").strip()))
-    return found
+    """Lines that hold an entry, with their numbers."""
+    return [(number, entry) for number, line in enumerate(text.split("\n"), start=1) if (entry := _entry(line))]
 
 
 def line_id(line: str) -> str | None:
@@ -38,9 +45,9 @@ def sniff(text: str) -> bool:
     for number, line in enumerate(text[:65536].split("\n"), start=1):
         if len(line) > 10 * _MAX_LINE:
             return False
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            lines.append((number, stripped.lstrip("-*• ").strip()))
+        entry = _entry(line)
+        if entry:
+            lines.append((number, entry))
         if len(lines) >= _SNIFF_LINES:
             break
     if not lines or line_id(lines[0][1]) is None:

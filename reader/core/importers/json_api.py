@@ -2,9 +2,12 @@
 
 Hugging Face ``api/daily_papers`` (old schema with ``mediaUrl``; new schema
 with ``githubRepo``, ``projectPage``, ``githubStars``, ``ai_keywords``), its
-single-paper form, and a Papers with Code ``papers/`` page
-(``{count, next, previous, results}``). A file whose items are strings
-holding Python reprs is refused by name: it is never evaluated.
+single-paper form, a Papers with Code ``papers/`` page
+(``{count, next, previous, results}``), OpenAlex works and Semantic Scholar
+papers (``scholarly_json``). Each item's shape is told by the keys only that
+API writes; an item of no known shape is refused by name, never read as the
+nearest one. A file whose items are strings holding Python reprs is refused
+by name: it is never evaluated.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import InputError
+from reader.core.importers import scholarly_json
 from reader.core.importers._common import Progress, arxiv_id_in, as_int, as_str, build, dedupe, exact_arxiv_id
 from reader.core.links import make_link
 from reader.core.models import Link, ParsedPaper
@@ -32,13 +36,32 @@ def sniff(text: str) -> bool:
     return bool(_LOOKS_JSON.match(text[:4096]))
 
 
+HF = "hf-api"
+PWC = "paperswithcode-api"
+OPENALEX = "openalex-api"
+S2 = "semantic-scholar-api"
+SHAPES = (PWC, OPENALEX, S2, HF)
+_NAMES = {HF: "a Hugging Face paper", PWC: "a Papers with Code paper", OPENALEX: "an OpenAlex work",
+          S2: "a Semantic Scholar paper"}
+
+
 def sniff_hf(text: str) -> bool:
-    return sniff(text) and not sniff_pwc(text)
+    return sniff(text) and not (sniff_pwc(text) or sniff_openalex(text) or sniff_s2(text))
 
 
 def sniff_pwc(text: str) -> bool:
     head = text[:8192]
     return sniff(text) and head.lstrip().startswith("{") and '"results"' in head and '"url_abs"' in head
+
+
+def sniff_openalex(text: str) -> bool:
+    head = text[:8192]
+    return sniff(text) and (f'"{scholarly_json.OPENALEX_WORK}' in head or '"abstract_inverted_index"' in head)
+
+
+def sniff_s2(text: str) -> bool:
+    head = text[:8192]
+    return sniff(text) and '"paperId"' in head
 
 
 def load(text: str, path: Path) -> Any:
@@ -55,37 +78,96 @@ def load(text: str, path: Path) -> Any:
 
 def parse(text: str, path: Path, progress: Progress | None = None) -> list[ParsedPaper]:
     """The papers of a JSON paper list; ``progress(done, total)`` counts items read."""
+    return parse_json(text, path, progress)[1]
+
+
+def parse_json(text: str, path: Path, progress: Progress | None = None) -> tuple[str, list[ParsedPaper]]:
+    """The shape of a JSON paper list (one of ``SHAPES``) and its papers.
+
+    Every item must be of one known shape, the same for the whole file.
+    """
     data = load(text, path)
     items = _items(data, text, path)
     papers = []
+    shape: str | None = None
     if progress is not None:
         progress(0, len(items))
     for number, item in enumerate(items, start=1):
-        papers.append(_item(item, number, path))
+        if item is None:
+            continue  # Semantic Scholar's batch answer: an id it does not know (``_items`` checked the shape)
+        kind = _shape(item)
+        if kind is None:
+            keys = ", ".join(sorted(map(str, item))[:6]) or "none"
+            raise InputError(
+                f"item {number} is not a paper of a known shape (Hugging Face, Papers with Code, OpenAlex, "
+                f"Semantic Scholar); its keys: {keys}",
+                path=path,
+            )
+        if shape is None:
+            shape = kind
+        elif kind != shape:
+            raise InputError(f"item {number} is {_NAMES[kind]} but item 1 is {_NAMES[shape]}: one shape a file",
+                             path=path)
+        papers.append(_READERS[kind](item, number, path))
         if progress is not None and not number % _PROGRESS_EVERY:
             progress(number, len(items))
     if progress is not None:
         progress(len(items), len(items))
-    return dedupe(papers)
+    return shape or HF, dedupe(papers)
+
+
+def _shape(item: dict[str, Any]) -> str | None:
+    """Which API wrote ``item``, from keys only that API writes; None for an item of no known shape."""
+    if isinstance(item.get("paper"), dict):
+        return HF
+    if "url_abs" in item or "arxiv_id" in item:
+        return PWC
+    if scholarly_json.is_semantic_scholar(item):
+        return S2
+    if scholarly_json.is_openalex(item):
+        return OPENALEX
+    if "summary" in item or exact_arxiv_id(as_str(item.get("id"))) or "upvotes" in item:
+        return HF
+    return None
 
 
 def _items(data: Any, text: str, path: Path) -> list[Any]:
     if isinstance(data, dict):
-        if isinstance(data.get("results"), list):
-            return list(data["results"])
-        if isinstance(data.get("papers"), list):
-            return list(data["papers"])
-        if "paper" in data or "title" in data:
+        for name in ("results", "papers", "data", "recommendedPapers"):
+            if isinstance(data.get(name), list):
+                return _unwrapped(list(data[name]), text, path)
+        if "paper" in data or "title" in data or "paperId" in data:
             return [data]
-        raise InputError("JSON object is not a paper list (no results, papers or paper)", path=path, line=1)
+        raise InputError(
+            "JSON object is not a paper list (no results, papers, data or paper)", path=path, line=1
+        )
     if isinstance(data, list):
-        for number, item in enumerate(data, start=1):
-            if isinstance(item, str):
-                raise InputError(_string_item(item, number), path=path, line=_first_item_line(text))
-            if not isinstance(item, dict):
-                raise InputError(f"item {number} is a {type(item).__name__}, not a paper object", path=path)
-        return data
+        return _unwrapped(data, text, path)
     raise InputError(f"JSON holds a single {type(data).__name__}, not a paper list", path=path, line=1)
+
+
+def _unwrapped(items: list[Any], text: str, path: Path) -> list[Any]:
+    """The items as paper objects: Semantic Scholar's ``{"citingPaper": {...}}`` opened, bad items refused.
+
+    A null item is kept (and skipped later) only in a list of Semantic Scholar papers.
+    """
+    semantic = False
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, dict) and len(item) <= 2:
+            inner = next((item[k] for k in scholarly_json.S2_WRAPPERS if isinstance(item.get(k), dict)), None)
+            if inner is not None:
+                items[number - 1] = item = inner
+        if isinstance(item, dict):
+            semantic = semantic or scholarly_json.is_semantic_scholar(item)
+            continue
+        if isinstance(item, str):
+            raise InputError(_string_item(item, number), path=path, line=_first_item_line(text))
+        if item is not None:
+            raise InputError(f"item {number} is a {type(item).__name__}, not a paper object", path=path)
+    if not semantic and any(item is None for item in items):
+        number = next(n for n, item in enumerate(items, start=1) if item is None)
+        raise InputError(f"item {number} is a NoneType, not a paper object", path=path)
+    return items
 
 
 def _string_item(item: str, number: int) -> str:
@@ -102,12 +184,6 @@ def _first_item_line(text: str) -> int:
     rest = text[start + 1 :]
     offset = len(rest) - len(rest.lstrip())
     return text[: start + 1 + offset].count("\n") + 1
-
-
-def _item(item: dict[str, Any], number: int, path: Path) -> ParsedPaper:
-    if "url_abs" in item or "arxiv_id" in item:
-        return _pwc(item, number, path)
-    return _hf(item, number, path)
 
 
 def _title(value: object, number: int, path: Path) -> str:
@@ -202,3 +278,11 @@ def _day(text: str) -> str | None:
     text = text.strip()
     match = _DAY.match(text)
     return match.group(0) if match else (text or None)
+
+
+_READERS = {
+    HF: _hf,
+    PWC: _pwc,
+    OPENALEX: scholarly_json.openalex_work,
+    S2: scholarly_json.semantic_scholar_paper,
+}

@@ -40,24 +40,34 @@ from reader.core.search.postings import (
     file_signature,
     title_places,
 )
-from reader.core.search.ranking import FIELD_RANKS, Explanation, WordMatch
+from reader.core.search.ranking import (
+    ABSTRACT_FIELD,
+    EXACT,
+    NOTE_FIELD,
+    ONE_TYPO,
+    PREFIX,
+    TAGS_FIELD,
+    TITLE_FIELD,
+    TWO_TYPOS,
+    Explanation,
+    WordMatch,
+)
 from reader.core.search.words import query_words, words_of
 from reader.core.steps import Steps, finish
 from reader.core.store.layout import Layout
 
-EXACT, PREFIX, ONE_TYPO, TWO_TYPOS = 0, 1, 2, 4  # typo ranks: the closer spelling first
 _PREFIX_LIMIT = 64
 _FUZZY_LIMIT = 20
 _CACHE_WORDS = 512
-# Weight of each field (by its rank) when papers are compared by their words alone ("more like this").
-_SIMILAR_WEIGHT = np.zeros(max(FIELD_RANKS.values()) + 1, dtype=np.float64)
-for _name, _weight in (("title start", 3.0), ("title", 3.0), ("tags", 2.5), ("note", 2.0), ("abstract", 1.0)):
-    _SIMILAR_WEIGHT[FIELD_RANKS[_name]] = _weight
+_MATCHES_KEPT = 8
+# Weight of each field when papers are compared by their words alone ("more like this").
+_SIMILAR_WEIGHT = np.array([0.0, 1.0, 2.0, 2.5, 3.0])  # by field: none, abstract, note, tags, title
 
 _paper_ids = attrgetter("paper.id")
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-# An overlay posting: field rank, place in the title (-1), BM25 before its idf.
+Packed = npt.NDArray[np.int64]
+# An overlay posting: field, place in the title (-1 elsewhere), BM25 before the word's idf.
 Overlaid = tuple[int, int, float]
 
 
@@ -97,9 +107,15 @@ class SearchIndex:
         self._overlay_postings: dict[str, dict[int, Overlaid]] = {}
         lengths = self._base.lengths
         self._average = (float(lengths[:, 0].mean()), float(lengths[:, 1].mean())) if len(lengths) else (8.0, 150.0)
+        # Each paper's title and abstract length norms (BM25), worked out once: a key press only gathers them.
+        self._norms = np.stack(
+            [ranking.length_norm(lengths[:, column].astype(np.float32), self._average[column]) for column in (0, 1)],
+            axis=1,
+        ) if len(lengths) else np.zeros((0, 2), dtype=np.float32)
         self._sorted_vocab: list[str] | None = None
         self._by_shape: _Shapes | None = None
         self._expanded: dict[tuple[str, bool], dict[str, int]] = {}
+        self._matched: dict[tuple[str, bool], WordMatch] = {}  # the last few words' matches: a key press adds one
         notes, tags = map(attrgetter("state.note"), listed), map(attrgetter("state.tags"), listed)
         for entry in compress(listed, map(any, zip(notes, tags, strict=True))):  # papers with a note or tags
             self.update(entry)
@@ -156,6 +172,7 @@ class SearchIndex:
         self._drop_overlay(position)
         self._removed.discard(position)
         self._masked[position] = True
+        self._matched.clear()
         terms = self._terms(entry)
         self._overlay[position] = terms
         for word, posting in terms.items():
@@ -173,26 +190,23 @@ class SearchIndex:
         title_length, abstract_length = len(title_words), len(abstract_words)
         terms: dict[str, Overlaid] = {}
         for word, place in title_places(title_words).items():
-            field = FIELD_RANKS["title start"] if place == 0 else FIELD_RANKS["title"]
-            terms[word] = (field, min(place, MAX_SLOT), self._norm(TITLE, 1, title_length))
+            terms[word] = (TITLE_FIELD, min(place, MAX_SLOT), self._norm(TITLE, 1, title_length))
         for word in words_of(" ".join(entry.state.tags)):
-            terms.setdefault(word, (FIELD_RANKS["tags"], -1, 1.0))
+            terms.setdefault(word, (TAGS_FIELD, -1, 1.0))
         for word in words_of(entry.state.note):
-            terms.setdefault(word, (FIELD_RANKS["note"], -1, 1.0))
+            terms.setdefault(word, (NOTE_FIELD, -1, 1.0))
         counts: dict[str, int] = {}
         for word in abstract_words:
             counts[word] = counts.get(word, 0) + 1
         for word, count in counts.items():
-            terms.setdefault(word, (FIELD_RANKS["abstract"], -1, self._norm(ABSTRACT, count, abstract_length)))
+            terms.setdefault(word, (ABSTRACT_FIELD, -1, self._norm(ABSTRACT, count, abstract_length)))
         return terms
 
     def _norm(self, field: int, count: int, length: int) -> float:
         """BM25 of one field before the word's idf (title words count double), as ``match`` computes it."""
         in_title = field == TITLE
-        value = ranking.bm25(
-            1.0, np.array([count], np.float32), np.array([length], np.float32), self._average[0 if in_title else 1]
-        )
-        return float(value[0]) * (2.0 if in_title else 1.0)
+        norm = ranking.length_norm(np.array([length], np.float32), self._average[0 if in_title else 1])
+        return float(ranking.bm25(1.0, np.array([count], np.float32), norm)[0]) * (2.0 if in_title else 1.0)
 
     def remove(self, paper_id: str) -> None:
         """Forget a deleted paper; it no longer matches or appears in an empty query."""
@@ -202,6 +216,7 @@ class SearchIndex:
         self._drop_overlay(position)
         self._masked[position] = True
         self._removed.add(position)
+        self._matched.clear()
 
     def _drop_overlay(self, position: int) -> None:
         for word in self._overlay.pop(position, {}):
@@ -258,7 +273,7 @@ class SearchIndex:
         return [vocab[i] for i in np.flatnonzero(near).tolist()]
 
     def expand(self, word: str, prefix: bool = False) -> dict[str, int]:
-        """The vocabulary words ``word`` stands for, each with its typo rank (cached per word).
+        """The vocabulary words ``word`` stands for, each with its spelling (``ranking.EXACT``...; cached per word).
 
         ``prefix`` for the word being typed: the words it begins count too.
         """
@@ -296,17 +311,27 @@ class SearchIndex:
         base = 0 if postings is None else len(postings[0])
         return base + len(self._overlay_postings.get(word, ()))
 
-    def match(self, word: str, prefix: bool = False, variants: dict[str, int] | None = None) -> WordMatch:
-        """One query word against every paper: its best match in each (fewest typos, best field, rarest)."""
+    def match(self, word: str, prefix: bool = False) -> WordMatch:
+        """One query word against every paper: its best match in each (fewest typos, best field, rarest).
+
+        The last few are kept: typing the next word of a query matches only that word.
+        """
+        key = (word, prefix)
+        found = self._matched.get(key)
+        if found is None:
+            found = self._match(word, self.expand(word, prefix))
+            if len(self._matched) >= _MATCHES_KEPT:
+                self._matched.pop(next(iter(self._matched)))
+            self._matched[key] = found
+        return found
+
+    def _match(self, word: str, variants: dict[str, int]) -> WordMatch:
         n = len(self.ids)
-        variants = self.expand(word, prefix) if variants is None else variants
-        best = np.zeros(n, dtype=np.float64)  # typos, field and rarity of the best match, folded
+        best = np.zeros(n, dtype=np.int64)  # the best way each paper matches, folded (``ranking.fold``)
         place = np.full(n, -1, dtype=np.int16)
         papers = max(len(self), 1)
-        lengths = self._base.lengths
-        average_title, average_abstract = self._average
         base_n = len(self._base.ids)
-        for candidate, rank in variants.items():
+        for candidate, spelling in variants.items():
             holding = self._holding(candidate)
             if not holding:
                 continue
@@ -315,36 +340,31 @@ class SearchIndex:
             if postings is not None and len(postings[0]):
                 docs, codes = postings
                 in_title = (codes & 3) == TITLE
-                slot = (codes >> SLOT_BITS).astype(np.float32)
-                field = np.where(in_title, np.where(slot == 0, FIELD_RANKS["title start"], FIELD_RANKS["title"]),
-                                 FIELD_RANKS["abstract"])
-                count = np.where(in_title, np.float32(1), slot)
-                length = np.where(in_title, lengths[docs, 0], lengths[docs, 1]).astype(np.float32)
-                rarity = np.where(
-                    in_title,
-                    2 * ranking.bm25(idf, count, length, average_title),
-                    ranking.bm25(idf, count, length, average_abstract),
-                )
-                folded = _fold(rank, field, rarity)
+                slot = codes >> SLOT_BITS  # a title place or an abstract count
+                count = np.where(in_title, 1, slot).astype(np.float32)
+                norm = self._norms[docs, (~in_title).view(np.int8)]
+                rarity = ranking.bm25(idf, count, norm) * (1 + in_title)  # title words count double
+                field = np.where(in_title, TITLE_FIELD, ABSTRACT_FIELD)
+                folded = ranking.fold(spelling, field, in_title & (slot == 0), rarity)
                 better = folded > best[docs]
                 best[docs[better]] = folded[better]
                 place[docs[better]] = np.where(in_title, slot, -1).astype(np.int16)[better]
         if self._overlay:
             masked = np.flatnonzero(self._masked[:base_n])
             best[masked], place[masked] = 0.0, -1
-            for candidate, rank in variants.items():
+            for candidate, spelling in variants.items():
                 overlaid = self._overlay_postings.get(candidate)
                 if not overlaid:
                     continue
                 idf = ranking.idf(papers, self._holding(candidate))
                 for position, (in_field, where, norm) in overlaid.items():
-                    value = float(_fold(rank, np.int64(in_field), np.float32(idf * norm)))
+                    value = int(ranking.fold(spelling, in_field, where == 0, np.float32(idf * norm)))
                     if value > best[position]:
                         best[position] = value
                         place[position] = where
         elif self._removed:
             best[list(self._removed)] = 0.0
-        return _unfold(word, best, place, variants)
+        return ranking.unfold(word, best, place, variants)
 
     # -- ranking ---------------------------------------------------------------
 
@@ -361,8 +381,8 @@ class SearchIndex:
         ]
         return matches, gaps
 
-    def order(self, query: str, *, min_share: float = 0.0, typing: bool = True) -> Floats | None:
-        """The ranking key of every paper (0: no match); None for a query with no words."""
+    def order(self, query: str, *, min_share: float = 0.0, typing: bool = True) -> Packed | None:
+        """Every paper's ranking key (0: no match; see ``ranking.order_key``); None for a query with no words."""
         matches, gaps = self._query(query, typing)
         if not matches:
             return None
@@ -383,7 +403,8 @@ class SearchIndex:
             if limit is not None:
                 positions = positions[:limit]
             return positions, np.zeros(len(positions), dtype=np.float64)
-        return _best(key, limit)
+        positions = ranking.best_first(key, limit)
+        return positions, ranking.scores(key[positions])
 
     def search(self, query: str, limit: int | None = None, *, min_share: float = 0.0) -> list[Hit]:
         """Papers matching ``query``, best first; an empty query matches all, in order."""
@@ -393,16 +414,17 @@ class SearchIndex:
         """Papers sharing these words (exactly), by rarity and field: "more like this", no tiers."""
         score = np.zeros(len(self.ids), dtype=np.float64)
         for word in dict.fromkeys(words):
-            match = self.match(word, variants={word: EXACT} if self._known(word) else {})
+            match = self._match(word, {word: EXACT} if self._known(word) else {})
             score += _SIMILAR_WEIGHT[match.field] * match.rarity
-        return self._hits(*_best(score, limit))
+        positions = ranking.best_first((score * 1000).astype(np.int64), limit)
+        return self._hits(positions, score[positions])
 
     def excluded(self, words: Sequence[str]) -> npt.NDArray[np.bool_]:
         """Papers holding any of ``words`` exactly or as the start of a word (what ``-word`` drops)."""
         dropped = np.zeros(len(self.ids), dtype=bool)
         for word in words:
-            variants = {v: r for v, r in self.expand(word, prefix=True).items() if r <= PREFIX}
-            dropped |= self.match(word, variants=variants).matched
+            variants = {v: spelling for v, spelling in self.expand(word, prefix=True).items() if spelling <= PREFIX}
+            dropped |= self._match(word, variants).matched
         return dropped
 
     def explain(self, query: str, paper_id: str, *, typing: bool = True) -> Explanation:
@@ -412,21 +434,23 @@ class SearchIndex:
         found = [self._matched_word(match, position) for match in matches]
         return ranking.explain(matches, gaps, position, found)
 
-    def _matched_word(self, match: WordMatch, position: int) -> str:
-        """The vocabulary word a query word matched in one paper (the first of its typo rank there)."""
-        rank = int(match.typos[position])
-        for candidate, candidate_rank in match.variants.items():
-            if candidate_rank != rank:
+    def _matched_word(self, match: WordMatch, position: int) -> tuple[str, int]:
+        """The vocabulary word a query word matched in one paper, and how it was spelt."""
+        field = int(match.field[position])
+        for candidate, spelling in sorted(match.variants.items(), key=lambda item: item[1]):
+            if ranking.typos_of(spelling) != match.typos[position] or (spelling == EXACT) != match.exact[position]:
                 continue
-            if position in self._overlay_postings.get(candidate, ()):
-                return candidate
+            overlaid = self._overlay_postings.get(candidate, {}).get(position)
+            if overlaid is not None and overlaid[0] == field:
+                return candidate, spelling
             postings = self._base.postings(candidate)
             if postings is not None and not self._masked[position]:
-                docs = postings[0]
+                docs, codes = postings
                 at = int(np.searchsorted(docs, position))
-                if at < len(docs) and docs[at] == position:
-                    return candidate
-        return ""
+                in_field = TITLE_FIELD if at < len(docs) and codes[at] & 3 == TITLE else ABSTRACT_FIELD
+                if at < len(docs) and docs[at] == position and in_field == field:
+                    return candidate, spelling
+        return "", EXACT
 
     def _hits(self, positions: Ints, scores: Floats) -> list[Hit]:
         ids = self.ids
@@ -437,30 +461,3 @@ class SearchIndex:
         """The paper ids at ``positions`` (from ``rank``): a list view shows only the rows it needs."""
         ids = self.ids
         return [ids[i] for i in positions.tolist()]
-
-
-def _fold(rank: int, field: npt.NDArray[np.int64] | np.int64, rarity: npt.NDArray[np.float32] | np.float32
-          ) -> Floats:
-    """A match's typo rank, field and rarity as one number: fewer typos first, then the field, then rarity."""
-    return (10 - rank) * 1e4 + np.asarray(field, dtype=np.float64) * 1e3 + np.minimum(rarity, ranking.MAX_RARITY)
-
-
-def _unfold(word: str, best: Floats, place: npt.NDArray[np.int16], variants: dict[str, int]) -> WordMatch:
-    hit = best > 0
-    typos = np.where(hit, 10 - best // 1e4, -1).astype(np.int8)
-    field = np.where(hit, (best % 1e4) // 1e3, 0).astype(np.int8)
-    rarity = np.where(hit, best % 1e3, 0).astype(np.float32)
-    return WordMatch(word, typos, field, np.where(hit, place, -1).astype(np.int16), rarity, variants)
-
-
-def _best(key: Floats, limit: int | None) -> tuple[Ints, Floats]:
-    """Positions with a key above 0, highest first; ties keep store order."""
-    matched = np.flatnonzero(key > 0)
-    if limit is not None and limit < len(matched):
-        # Keep every paper tied with the last one kept, so a stable sort decides ties by store order.
-        threshold = np.partition(key[matched], len(matched) - limit)[len(matched) - limit]
-        matched = matched[key[matched] >= threshold]
-    order = matched[np.argsort(-key[matched], kind="stable")]
-    if limit is not None:
-        order = order[:limit]
-    return order, key[order]

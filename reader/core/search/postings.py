@@ -58,11 +58,8 @@ def abstract_text(entry: Entry) -> str:
 
 
 def title_places(words: list[str]) -> dict[str, int]:
-    """Each distinct title word with the place it first stands at."""
-    places: dict[str, int] = {}
-    for place, word in enumerate(words):
-        places.setdefault(word, place)
-    return places
+    """Each distinct title word with the place it first stands at (built backwards: the first place is set last)."""
+    return dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
 
 
 class Postings:
@@ -91,10 +88,10 @@ class Postings:
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # unseen word -> next id, without a Python loop
         lookup = vocab.__getitem__
-        word_ids = array("i")  # C ints: a list of Python ints this long would hold the interpreter to convert
-        codes = array("B")
+        # C ints, extended by C-level calls: no Python code runs per word.
+        word_ids, slots = array("i"), array("i")  # the word, and its title place or abstract count
         lengths = np.zeros((len(entries), 2), dtype=np.int32)
-        per_paper = np.zeros(len(entries), dtype=np.int64)  # postings of each paper
+        per_field = np.zeros((len(entries), 2), dtype=np.int64)  # postings of each paper: title, abstract
         for position, entry in enumerate(entries):
             title_words = words_of(entry.paper.title)
             abstract_words = words_of(abstract_text(entry))
@@ -103,11 +100,11 @@ class Postings:
             for word in title:
                 counts.pop(word, None)
             word_ids.extend(map(lookup, title))
-            codes.extend([TITLE | min(place, MAX_SLOT) << SLOT_BITS for place in title.values()])
+            slots.extend(title.values())
             word_ids.extend(map(lookup, counts))
-            codes.extend([ABSTRACT | min(count, MAX_SLOT) << SLOT_BITS for count in counts.values()])
+            slots.extend(counts.values())
             lengths[position] = (len(title_words), len(abstract_words))
-            per_paper[position] = len(title) + len(counts)
+            per_field[position] = (len(title), len(counts))
             if not position % _STEP_PAPERS:
                 yield
         # Number the words in sorted order: the vocabulary is kept sorted (prefix
@@ -119,14 +116,17 @@ class Postings:
         yield
         words = renumber[np.frombuffer(word_ids, dtype=np.intc)]
         del word_ids
-        docs = np.repeat(np.arange(len(entries), dtype=np.int32), per_paper)
+        docs = np.repeat(np.arange(len(entries), dtype=np.int32), per_field.sum(axis=1))
+        fields = np.repeat(np.tile(np.array([TITLE, ABSTRACT], dtype=np.uint8), len(entries)), per_field.ravel())
+        places = np.minimum(np.frombuffer(slots, dtype=np.intc), MAX_SLOT).astype(np.uint8)
+        codes = (fields | (places << SLOT_BITS)).astype(np.uint8)
+        del slots
         yield
         order = np.argsort(words, kind="stable")  # stable: papers stay in order within a word
         offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(vocab)), out=offsets[1:])
         yield
-        kinds = np.frombuffer(codes, np.uint8)[order]
-        postings = cls(list(map(_paper_ids, entries)), ordered, offsets, docs[order], kinds, lengths)
+        postings = cls(list(map(_paper_ids, entries)), ordered, offsets, docs[order], codes[order], lengths)
         yield
         return postings
 
@@ -180,11 +180,30 @@ class Postings:
             lengths = data["lengths"].reshape(-1, 2)
         except Exception:  # a damaged cache is rebuilt, whatever the damage
             return None
-        if not (yield from _consistent(ids, vocab, offsets, docs, codes, lengths, paper_ids)):
-            return None
         postings = cls(ids, vocab, offsets, docs, codes, lengths)
         yield
-        return postings
+        return postings if (yield from postings._fit(paper_ids)) else None
+
+    def _fit(self, paper_ids: Sequence[str]) -> Steps[bool]:
+        """Whether loaded arrays fit together and index exactly these papers.
+
+        The cache is keyed by the papers file's identity (see ``file_signature``):
+        the same ids in the same order, with every array well formed, is a match.
+        """
+        n, offsets, docs = len(paper_ids), self.offsets, self.docs
+        if self.ids != list(paper_ids) or self.lengths.shape != (n, 2) or self.lengths.dtype != np.int32:
+            return False
+        yield
+        if offsets.ndim != 1 or len(offsets) != len(self.vocab) + 1 or offsets.dtype != np.int64:
+            return False
+        if docs.dtype != np.int32 or self.codes.dtype != np.uint8 or len(docs) != len(self.codes):
+            return False
+        if len(offsets) and (offsets[0] != 0 or offsets[-1] != len(docs) or bool(np.any(np.diff(offsets) < 0))):
+            return False
+        if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n):
+            return False
+        yield
+        return True
 
 
 def _cache_bytes(signature: str, arrays: dict[str, npt.NDArray[Any]]) -> Iterable[bytes]:
@@ -232,36 +251,6 @@ def _text_array(text: str) -> npt.NDArray[np.uint8]:
 
 def _array_text(array: npt.NDArray[np.uint8]) -> str:
     return array.tobytes().decode("utf-8")
-
-
-def _consistent(
-    ids: list[str],
-    vocab: list[str],
-    offsets: Ints,
-    docs: npt.NDArray[np.int32],
-    codes: npt.NDArray[np.uint8],
-    lengths: npt.NDArray[np.int32],
-    paper_ids: Sequence[str],
-) -> Steps[bool]:
-    """Whether loaded arrays fit together and index exactly these papers.
-
-    The cache is keyed by the papers file's identity (see ``file_signature``):
-    the same ids in the same order, with every array well formed, is a match.
-    """
-    n = len(paper_ids)
-    if ids != list(paper_ids) or lengths.shape != (n, 2) or lengths.dtype != np.int32:
-        return False
-    yield
-    if offsets.ndim != 1 or len(offsets) != len(vocab) + 1 or offsets.dtype != np.int64:
-        return False
-    if docs.dtype != np.int32 or codes.dtype != np.uint8 or len(docs) != len(codes) or offsets[-1] != len(docs):
-        return False
-    if offsets[0] != 0 or (len(offsets) > 1 and bool(np.any(np.diff(offsets) < 0))):
-        return False
-    if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n):
-        return False
-    yield
-    return True
 
 
 def file_signature(path: Path) -> str:

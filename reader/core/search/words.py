@@ -30,7 +30,7 @@ def words_of(text: str) -> list[str]:
     text = folded(text)
     if text.isascii():
         tokens = text.translate(_SEPARATORS).split()
-        if all(map(str.isalnum, tokens)):
+        if "-" not in text and "'" not in text:  # every other separator became a space: all tokens are words
             return tokens
     else:
         tokens = [text]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import ReaderError, StoreError
-from reader.core.models import Paper, ReadingState
+from reader.core.models import Paper, ReadingState, damaged_record
 from reader.core.store.backups import list_backups, make_backup
 from reader.core.store.files import Tables, load_tables, write_atomically
 from reader.core.store.layout import Layout, resolve_store_location
@@ -107,26 +107,30 @@ def _check_abstracts(abstracts: Records, papers: Records, report: Report, path: 
                    "dropped the next time papers are imported or deleted", path)
 
 
-def _check_records(papers: Records, states: Records, report: Report, path: Path) -> None:
-    bad = []
-    for pid, record in papers.items():
-        try:
-            Paper.from_dict(pid, record)
-            if not isinstance(record.get("title"), str):
-                raise TypeError("no title")
-        except (TypeError, KeyError, ValueError, AttributeError):
-            bad.append(pid)
-    for pid, record in states.items():
-        try:
-            ReadingState.from_dict(record)
-        except (TypeError, KeyError, ValueError, AttributeError):
-            bad.append(pid)
-    if bad:
-        report.add("problem", f"{len(bad)} records cannot be read: {', '.join(bad[:5])}", path)
+def _check_records(papers: Records, states: Records, report: Report, paths: tuple[Path, Path]) -> None:
+    """Every record has the fields and types a paper or a reading state needs; name the first few that do not."""
+    for records, build, path in ((papers, Paper.from_dict, paths[0]), (states, _state, paths[1])):
+        bad = []
+        for pid, record in records.items():
+            try:
+                build(pid, record)
+                if build is Paper.from_dict and not isinstance(record.get("title"), str):
+                    raise damaged_record(pid, "title", record.get("title"))
+            except ReaderError as exc:
+                bad.append(exc.detail.removeprefix("damaged record ").removesuffix("; run 'reader doctor'"))
+            except (TypeError, KeyError, ValueError, AttributeError) as exc:
+                bad.append(f"{pid!r}: {type(exc).__name__}")
+        if bad:
+            report.add("problem", f"{len(bad)} records cannot be read: {_first_few(bad)}", path)
+    path = paths[1]
     orphans = sorted(set(states) - set(papers))
     if orphans:
         report.add("warning", f"{len(orphans)} reading states name papers not in the store "
                    f"({_first_few(orphans)}); kept, and used again if those papers are imported", path)
+
+
+def _state(paper_id: str, record: dict[str, Any]) -> ReadingState:
+    return ReadingState.from_dict(record, paper_id)
 
 
 def _backup_info(directory: Path, papers_name: str, state_name: str) -> BackupInfo:
@@ -158,7 +162,7 @@ def diagnose(db: Path) -> Report:
     papers = _load(path, "papers", report)
     states = _load(state_path, "state", report)
     if papers is not None and states is not None:
-        _check_records(papers, states, report, state_path)
+        _check_records(papers, states, report, (path, state_path))
     stale = Layout(path).stale_temp_files()
     if stale:
         names = ", ".join(p.name for p in stale[:3])
@@ -239,7 +243,7 @@ def restore(db: Path, name: str) -> Restored:
     except OSError as exc:
         raise StoreError(f"cannot lock the store, nothing restored: {exc.strerror or exc}", path=path) from None
     try:
-        saved = make_backup([path, state_path], Layout(path).backups)
+        saved = make_backup([path, state_path], Layout(path).backups, spare=source)
         try:
             write_atomically(path, papers_raw)
             if state_raw is not None:

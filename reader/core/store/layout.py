@@ -72,6 +72,32 @@ class Layout:
         """The files a backup copies: the rest is derived from them."""
         return (self.papers, self.state)
 
+    @property
+    def owned(self) -> tuple[Path, ...]:
+        """Every file the store keeps beside itself (the backups folder stands for what is in it)."""
+        return (self.papers, self.state, self.lock, self.places, self.index, self.backups)
+
+    def owns(self, path: Path) -> bool:
+        """Whether writing to ``path`` would replace one of the store's files, a backup or a temp file.
+
+        Followed through symlinks, and by file identity, so neither a link nor
+        a hard link to ``library.json`` gets past it.
+        """
+        target = Path(os.path.realpath(path.expanduser()))
+        owned = [Path(os.path.realpath(own)) for own in self.owned]
+        if target in owned or any(parent == owned[-1] for parent in target.parents):
+            return True
+        if target.parent == owned[0].parent and target.name.startswith(TEMP_PREFIX):
+            return True
+        try:
+            found = target.stat()
+        except OSError:
+            return False
+        return any(
+            (found.st_dev, found.st_ino) == (own.st_dev, own.st_ino)
+            for own in (_stat(owned_path) for owned_path in owned[:-1]) if own is not None
+        )
+
     def stale_temp_files(self) -> list[Path]:
         """Temp files of this store's files, left by a write killed before its replace."""
         prefixes = tuple(temp_prefix(target) for target in self.written)
@@ -83,6 +109,13 @@ class Layout:
     def damage_hint(self) -> str:
         """What a user can do about a store that cannot be opened: ends every such error."""
         return f"run 'reader doctor', or restore a backup from {self.backups}"
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def resolve_store_location(path: Path) -> Path:

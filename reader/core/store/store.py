@@ -119,6 +119,17 @@ def _stamp(old: ReadingState, new: ReadingState, stamp: str, *, own_status_at: b
     return new
 
 
+_STATE_DAMAGE = "damaged reading state"
+
+
+def _state_of(paper_id: str, record: Mapping[str, Any]) -> ReadingState:
+    """``ReadingState.from_dict``, its damage said to be in a reading state (the state file)."""
+    try:
+        return ReadingState.from_dict(record, paper_id)
+    except StoreError as exc:
+        raise StoreError(exc.detail.replace("damaged record", _STATE_DAMAGE, 1)) from None
+
+
 def _abstract(abstracts: Mapping[str, dict[str, Any]], paper_id: str) -> Abstract | None:
     """Where a paper's abstract is read from; None when it has none (or it sits in its record)."""
     return StoredAbstract(abstracts, paper_id) if paper_id in abstracts else None
@@ -282,7 +293,7 @@ class Store:
             states = self._states_raw()
         items = iter(list(papers.items()))
         while chunk := list(itertools.islice(items, batch)):
-            with gc_paused():
+            with gc_paused(), self._naming_files():
                 built = self._build(chunk, abstracts, states)
             yield built
 
@@ -296,10 +307,21 @@ class Store:
         return [
             Entry(
                 Paper.from_dict(pid, rec, _abstract(abstracts, pid)),
-                ReadingState.from_dict(st) if (st := states.get(pid)) else unread,
+                _state_of(pid, st) if (st := states.get(pid)) else unread,
             )
             for pid, rec in papers
         ]
+
+    @contextmanager
+    def _naming_files(self) -> Iterator[None]:
+        """A damaged record found while reading is reported with the file it is in."""
+        try:
+            yield
+        except StoreError as exc:
+            if exc.path is not None:
+                raise
+            in_state = exc.detail.startswith(_STATE_DAMAGE)
+            raise StoreError(exc.detail, path=self.layout.state if in_state else self.path) from None
 
     def ids(self) -> list[str]:
         """Every paper's id, in store order, without reading a record."""
@@ -316,11 +338,18 @@ class Store:
 
     def entry(self, paper_id: str) -> Entry:
         with self._thread_lock:
-            record = self._paper_table.record(paper_id)
-            if record is None:
-                raise NotFoundError(f"no paper with id {paper_id!r}")
-            state = ReadingState.from_dict(self._state_table.record(paper_id) or {})
-            return Entry(Paper.from_dict(paper_id, record, _abstract(self._abstracts_raw(), paper_id)), state)
+            return Entry(self._paper(paper_id), self._state(paper_id))
+
+    def _paper(self, paper_id: str) -> Paper:
+        record = self._paper_table.record(paper_id)
+        if record is None:
+            raise NotFoundError(f"no paper with id {paper_id!r}")
+        with self._naming_files():
+            return Paper.from_dict(paper_id, record, _abstract(self._abstracts_raw(), paper_id))
+
+    def _state(self, paper_id: str) -> ReadingState:
+        with self._naming_files():
+            return _state_of(paper_id, self._state_table.record(paper_id) or {})
 
     def ids_where(self, test: Callable[[ReadingState], bool]) -> list[str]:
         """The ids of the papers whose reading state passes ``test``, in store order.
@@ -329,7 +358,13 @@ class Store:
         untouched paper passes (``is unread``) has to look at every paper instead.
         """
         with self._thread_lock:
-            found = self._state_table.search(lambda record: test(ReadingState.from_dict(record)))
+            with self._naming_files():
+                try:
+                    found = self._state_table.search(lambda record: test(ReadingState.from_dict(record)))
+                except StoreError:  # TinyDB hands the test a record without its id: find the damaged one by id
+                    for pid, record in self._states_raw().items():
+                        _state_of(pid, record)
+                    raise
             papers = self._papers_raw()
             wanted = {str(doc.doc_id) for doc in found}
             return [pid for pid in papers if pid in wanted]
@@ -411,13 +446,14 @@ class Store:
             # Re-read from disk: an identical (inode, size, mtime) after another
             # process's write is rare but would make us apply the change to a stale copy.
             self._states.forget()
+            papers = {pid: self._paper(pid) for pid in paper_ids}  # a damaged record stops it before the write
             stamp = now_iso()
-            before = {pid: ReadingState.from_dict(self._state_table.record(pid) or {}) for pid in paper_ids}
+            before = {pid: self._state(pid) for pid in paper_ids}
             new_states = {
                 pid: _stamp(old, change(pid, old), stamp, own_status_at=own_status_at) for pid, old in before.items()
             }
             self._put_states({pid: state.to_dict() for pid, state in new_states.items()})
-            return [(before[pid], self.entry(pid)) for pid in new_states]
+            return [(before[pid], Entry(papers[pid], state)) for pid, state in new_states.items()]
 
     def update_states_each(
         self, paper_ids: Sequence[str], change: Callable[[str, ReadingState], ReadingState]
