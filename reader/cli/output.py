@@ -20,9 +20,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
+MARKS_LEGEND = "flags: R read, r reading, * starred, C has a code link"
+
+
 def marks(entry: Entry) -> str:
+    """Three flags: read (``R``) or reading (``r``), starred, code link; ``-`` where not."""
     state = entry.state
-    return ("R" if state.read else "-") + ("*" if state.starred else "-") + ("C" if entry.paper.code_link else "-")
+    status = {"read": "R", "reading": "r"}.get(state.status, "-")
+    return status + ("*" if state.starred else "-") + ("C" if entry.paper.code_link else "-")
 
 
 def print_table(entries: Sequence[Entry]) -> None:
@@ -55,19 +60,30 @@ def print_ranked(
 
 def describe(entry: Entry) -> str:
     paper, state = entry.paper, entry.state
-    lines = [paper.title, "", f"id:      {paper.id}"]
+    lines = [paper.title, ""]
+
+    def field(name: str, value: str) -> None:
+        lines.append(f"{name + ':':<11}{value}")
+
+    field("id", paper.id)
     if paper.arxiv_id:
-        lines.append(f"arXiv:   {paper.arxiv_id}")
+        field("arXiv", paper.arxiv_id)
     if paper.authors:
-        lines.append(f"authors: {', '.join(paper.authors)}")
+        field("authors", ", ".join(paper.authors))
+    if paper.published:
+        field("published", paper.published[:10])
     if paper.listing_date:
-        lines.append(f"listed:  {paper.listing_date}")
+        field("listed", paper.listing_date)
+    if paper.upvotes is not None:
+        field("upvotes", str(paper.upvotes))
+    if paper.stars is not None:
+        field("stars", str(paper.stars))
     flags = [state.status] + (["starred"] if state.starred else [])
-    lines.append(f"status:  {', '.join(flags)}")
+    field("status", ", ".join(flags))
     if state.tags:
-        lines.append(f"tags:    {', '.join(state.tags)}")
+        field("tags", ", ".join(state.tags))
     for link in paper.links:
-        lines.append(f"{link.kind + ':':<9}{link.url}")
+        field(link.kind, link.url)
     if paper.abstract:
         lines += ["", paper.abstract]
     if state.note:

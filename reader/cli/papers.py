@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from reader.cli.output import chosen_filter, one_line, print_json, print_ranked, print_table
+from reader.cli.output import MARKS_LEGEND, chosen_filter, one_line, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
 from reader.core.errors import InputError, ReaderError
 from reader.core.session import Session
@@ -64,9 +64,18 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     assert rows is not None  # a query without words needs no index
     if args.json:
         print_json([entry.to_record() for entry in rows])
-    else:
-        print_table(rows)
+        return 0
+    if not rows:
+        empty = not chosen.is_all and store.count() > 0
+        print("no paper matches these filters" if empty else EMPTY_STORE, file=sys.stderr)
+        return 0
+    print_table(rows)
+    if sys.stdout.isatty():
+        print(MARKS_LEGEND)  # for people; a script reading the table gets the rows alone
     return 0
+
+
+EMPTY_STORE = "the store is empty: import papers with 'reader import FILE' (or try 'reader demo')"
 
 
 def cmd_search(store: Store, args: argparse.Namespace) -> int:

@@ -107,6 +107,16 @@ def store_location(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]
     return default_store_path(), True
 
 
+def store_source(explicit: str | os.PathLike[str] | None) -> tuple[Path, str]:
+    """The store in use and what chose it, as ``reader config`` says it."""
+    path, is_default = store_location(explicit)
+    if explicit:
+        return path, "--db"
+    if os.environ.get(DB_ENV):
+        return path, f"${DB_ENV}"
+    return path, "the default location" if is_default else "'store' in the settings file"
+
+
 def _expand(text: str | None, base: Path) -> Path | None:
     if not text:
         return None

@@ -153,11 +153,15 @@ def write_export(
     *,
     template: export.PaperTemplate | None = None,
     store: Layout | None = None,
+    replace: bool = True,
 ) -> Path:
     """Write the notes file atomically, so an interrupted export leaves the old one.
 
     ``store`` is the store the papers come from: an export never replaces
-    one of its files (``library.json``, the state file, a backup...).
+    one of its files (``library.json``, the state file, a backup...). With
+    ``replace`` False a file already there is never touched: the name is
+    claimed first (an exclusive create), so a file that appeared after the
+    user was asked is refused, not overwritten.
     """
     target = target.expanduser()
     if store is not None and store.owns(target):
@@ -167,8 +171,18 @@ def write_export(
         raise StoreError("is a directory; give a file name", path=target)
     if not target.parent.exists():
         raise StoreError(f"directory {target.parent} does not exist", path=target)
+    text = export.render(entries, fmt, template).encode()
+    claimed = False
     try:
-        write_atomically(target.absolute(), export.render(entries, fmt, template).encode())
+        if not replace:
+            try:
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            except FileExistsError:
+                raise StoreError("exists already; not replaced", path=target) from None
+            claimed = True
+        write_atomically(target.absolute(), text)
     except OSError as exc:
+        if claimed:
+            target.unlink(missing_ok=True)
         raise StoreError(f"cannot write the export: {exc.strerror or exc}", path=target) from None
     return target

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from reader.core import inbox, sorting
 from reader.core.errors import ReaderError
 from reader.core.filters import Filter
-from reader.core.history import Action, History
+from reader.core.history import History, Undone
 from reader.core.models import Entry, ReadingState
 from reader.core.search import query
 from reader.core.store import RemovedPaper, Store
@@ -273,6 +273,9 @@ class Session:
                     total += 1
                     if limit is None or len(kept) < limit:
                         kept.append((entry, score))
+            if sort != "added":  # "added" is the order of a store; for a search, the best match first
+                order = {entry.id: i for i, entry in enumerate(sorting.sort_entries([e for e, _ in kept], sort))}
+                kept.sort(key=lambda pair: order[pair[0].id])
             if reverse:
                 kept.reverse()
             return Rows([e for e, _ in kept], [s for _, s in kept], terms, errors, max(total, len(kept)), capped)
@@ -298,9 +301,9 @@ class Session:
 
         Raises the store's ``ReaderError`` when it was not saved: nothing here changes then.
         """
-        before = {pid: self.entries[pid].state for pid in paper_ids if pid in self.entries}
-        updated = self.store.update_states(paper_ids, change)
-        self.history.record_states(description, before)
+        written = self.store.change_states(paper_ids, lambda _pid, state: change(state))
+        self.history.record_states(description, {entry.id: (before, entry.state) for before, entry in written})
+        updated = [entry for _, entry in written]
         self._took(updated)
         return updated
 
@@ -311,13 +314,14 @@ class Session:
             self._put(item.id, None)
         return removed
 
-    def undo(self) -> Action | None:
-        """Put back what the newest action replaced; None when there is nothing to undo."""
-        action = self.history.undo(self.store)
-        if action is not None:
-            restored = [item.id for item in action.removed]
-            self._took(self.store.entry(pid) for pid in dict.fromkeys([*restored, *action.states]))
-        return action
+    def undo(self) -> Undone | None:
+        """Put back what the newest action changed (see ``history``); None when there is nothing to undo."""
+        undone = self.history.undo(self.store)
+        if undone is not None:
+            action = undone.action
+            touched = dict.fromkeys([*(item.id for item in action.removed), *action.changes])
+            self._took(self.reread(touched))
+        return undone
 
     def reread(self, paper_ids: Iterable[str]) -> list[Entry]:
         """The latest entries of these papers from the store (another process may have written)."""

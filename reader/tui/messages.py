@@ -71,10 +71,10 @@ class Exported(Message):
 
 @dataclass
 class RelatedFound(Message):
-    """The papers most like ``entry``."""
+    """The papers most like ``entry``, each with its score."""
 
     entry: Entry
-    similar: list[Entry]
+    similar: list[tuple[Entry, float]]
 
 
 @dataclass

@@ -111,9 +111,16 @@ def clean_state(state: ReadingState) -> ReadingState:
     return state.with_changes(note=note, tags=tags)
 
 
-def _stamp(old: ReadingState, change: Callable[[ReadingState], ReadingState], stamp: str) -> ReadingState:
-    new = clean_state(change(old)).with_changes(changed_at=stamp)
-    if new.status != old.status:
+def _stamp(old: ReadingState, new: ReadingState, stamp: str, *, own_status_at: bool = False) -> ReadingState:
+    """``new`` dated now; its ``status_at`` too when the status changed (unless the change set it: undo).
+
+    An undo that puts every field back also puts back ``changed_at`` (the change sets it, ``own_status_at``):
+    a paper untouched before the undone action is untouched again, and new again if it was in the inbox.
+    """
+    if own_status_at and new.changed_at != old.changed_at:
+        return clean_state(new)
+    new = clean_state(new).with_changes(changed_at=stamp)
+    if new.status != old.status and not own_status_at:
         new = new.with_changes(status_at=stamp)
     return new
 
@@ -156,10 +163,13 @@ class Store:
         self._lock = FileLock(self.layout.lock)  # taken at the first change: reading needs no lock
         self._thread_lock = threading.RLock()
         self.read_only: str | None = None
+        self._missed_outside_change = False  # see ``changed_on_disk``
+        self._seen: tuple[tuple[int, int, int, int] | None, ...] = ()  # the files at the last whole read
         self.last_backup: Path | None = None  # the newest backup this store made
         if not os.access(self.path.parent, os.W_OK):
             self.read_only = f"the folder {self.path.parent} cannot be written"
         self._open()
+        self._seen, self._missed_outside_change = self._signatures(), False
 
     @staticmethod
     def _table_of(db: TinyDB, name: str) -> _KeyedTable:
@@ -190,9 +200,12 @@ class Store:
                     f"{exc.strerror or exc}; the store on disk is unchanged",
                     path=self.path,
                 ) from None
+            if self._signatures() != self._seen:
+                self._missed_outside_change = True  # see ``changed_on_disk``
             try:
                 yield
             finally:
+                self._seen = self._signatures()
                 self._lock.release()
 
     def _open(self) -> None:
@@ -279,6 +292,8 @@ class Store:
         other work run between batches.
         """
         with self._thread_lock:
+            self._seen = self._signatures()  # before reading: a change made meanwhile is read again later
+            self._missed_outside_change = False
             papers = self._papers_raw()  # replaced, never mutated, by a write: a stable snapshot
             abstracts = self._abstracts_raw()
             states = self._states_raw()
@@ -395,9 +410,27 @@ class Store:
         raise NotFoundError(f"id {token!r} is ambiguous: it starts {len(matches)} ids ({shown}, ...)")
 
     def changed_on_disk(self) -> bool:
-        """True when another process changed the store since this one last read it."""
+        """True when another process changed the store since this one last read all of it (``iter_entries``).
+
+        A write of our own re-reads the files and replaces them, after which they
+        no longer look changed; so a write that finds the files changed by someone
+        else keeps saying so here, until the next whole read shows that change
+        (stars set by a command, papers imported while the app deleted one).
+        """
         with self._thread_lock:
-            return self._papers.changed_on_disk() or self._states.changed_on_disk()
+            return self._missed_outside_change or self._signatures() != self._seen
+
+    def _signatures(self) -> tuple[tuple[int, int, int, int] | None, ...]:
+        """The two files as they are on disk now: inode, size and times (None for a missing file)."""
+        found: list[tuple[int, int, int, int] | None] = []
+        for path in (self.path, self.layout.state):
+            try:
+                st = path.stat()
+            except OSError:
+                found.append(None)
+                continue
+            found.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        return tuple(found)
 
     def records(self) -> WholeRecords:
         """The papers' whole records as on disk now (abstracts read when a record is asked for).
@@ -418,6 +451,16 @@ class Store:
         The change is saved on disk before this returns; on failure it raises
         ``StoreError`` and neither the file nor what this store reads changed.
         """
+        return [entry for _, entry in self.change_states(paper_ids, lambda _pid, state: change(state))]
+
+    def change_states(
+        self, paper_ids: Sequence[str], change: Callable[[str, ReadingState], ReadingState], *,
+        own_status_at: bool = False,
+    ) -> list[tuple[ReadingState, Entry]]:
+        """``update_states`` with the paper's id given to ``change``: each paper's state before, and its entry after.
+
+        ``own_status_at``: the change sets ``status_at`` itself (an undo puts the old one back).
+        """
         with self.locked():
             missing = [pid for pid in paper_ids if not self._paper_table.has(pid)]
             if missing:
@@ -427,25 +470,22 @@ class Store:
             self._states.forget()
             papers = {pid: self._paper(pid) for pid in paper_ids}  # a damaged record stops it before the write
             stamp = now_iso()
-            new_states = {pid: _stamp(self._state(pid), change, stamp) for pid in paper_ids}
+            before = {pid: self._state(pid) for pid in paper_ids}
+            new_states = {
+                pid: _stamp(old, change(pid, old), stamp, own_status_at=own_status_at) for pid, old in before.items()
+            }
             self._put_states({pid: state.to_dict() for pid, state in new_states.items()})
-            return [Entry(papers[pid], state) for pid, state in new_states.items()]
+            return [(before[pid], Entry(papers[pid], state)) for pid, state in new_states.items()]
+
+    def update_states_each(
+        self, paper_ids: Sequence[str], change: Callable[[str, ReadingState], ReadingState]
+    ) -> list[Entry]:
+        """Undo's write: ``change`` sees each paper's latest state under the lock and sets ``status_at`` itself."""
+        return [entry for _, entry in self.change_states(paper_ids, change, own_status_at=True)]
 
     def set_state(self, paper_ids: Sequence[str], **changes: Any) -> list[Entry]:
         """Set fields of the reading state of each paper (``status``, ``starred``, ``note``, ``tags``)."""
         return self.update_states(paper_ids, lambda state: state.with_changes(**changes))
-
-    def restore_states(self, states: dict[str, ReadingState]) -> None:
-        """Write back earlier states as they were (undo), in one atomic write."""
-        with self.locked():
-            self._states.forget()
-            present = {
-                pid: clean_state(state).to_dict()
-                for pid, state in states.items()
-                if self._paper_table.has(pid)
-            }
-            if present:
-                self._put_states(present)
 
     def _put_states(self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
         """Upsert and remove state records through TinyDB's table, landing as one atomic write with the stamp."""
@@ -538,14 +578,22 @@ class Store:
                 self._put_states({}, removed=with_state)
             return removed
 
-    def restore_papers(self, removed: Sequence[RemovedPaper]) -> None:
-        """Put deleted papers back, with their reading state (undo of a delete)."""
+    def restore_papers(self, removed: Sequence[RemovedPaper]) -> list[str]:
+        """Put deleted papers back, with their reading state (undo of a delete).
+
+        A paper that is in the store again (imported by another process since)
+        is left as it is now; its id is returned.
+        """
         with self.locked():
             self._states.forget()
-            self.write_papers({item.id: item.record for item in removed})
-            states = {item.id: item.state for item in removed if item.state is not None}
+            papers = self._papers_raw()
+            back = [item for item in removed if item.id not in papers]
+            if back:
+                self.write_papers({item.id: item.record for item in back})
+            states = {item.id: item.state for item in back if item.state is not None}
             if states:
                 self._put_states(states)
+            return [item.id for item in removed if item not in back]
 
     # -- backups ------------------------------------------------------------
 

@@ -19,11 +19,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from reader.core.keymap import footer_keys
 from reader.core.models import Entry, ReadingState
 from reader.core.text import strip_control
 from reader.core.triage import Ranked
 from reader.tui.keys import bindings
-from reader.tui.widgets.footer import StableFooter
+from reader.tui.widgets.footer import KeyFooter
 
 Change = Callable[[ReadingState], ReadingState]
 
@@ -61,7 +62,7 @@ class TriageScreen(Screen[None]):
         yield Static(id="triage-progress", markup=False)
         with VerticalScroll(id="triage-card"):
             yield Static(id="triage-body", markup=False)
-        yield StableFooter(compact=True)
+        yield KeyFooter(id="triage-footer", keys=footer_keys("triage"))
 
     def on_mount(self) -> None:
         self._show()
