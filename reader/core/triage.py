@@ -33,6 +33,12 @@ from reader.core.watch import WatchList
 BACKGROUND = 1500  # library papers sampled as "not asked for"
 WATCH_LIFT = 2.0  # added to a watched paper's score (log-odds)
 REASON_TERMS = 2
+# Words that weigh in a score but say nothing to a reader as a reason ("close to 2 papers: own, per").
+VAGUE = frozenset(
+    """able allow allows among best better carry common current even end enable enables few four given good
+    high hundred hundreds just key less like little low main make makes made much need needs often one own part
+    parts per rather same set sets simple small still take takes thousand three way ways within without yet""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +146,8 @@ class _Reasons:
         names: list[str] = []
         for column in top:
             term = terms[column]
+            if any(word in VAGUE for word in term.split()):
+                continue
             if " " not in term:  # a word that a weighty pair holds is said by the pair: "gaussian splatting"
                 column = next((c for c in top if " " in terms[c] and term in terms[c].split()), column)
                 term = terms[column]
