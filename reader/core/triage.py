@@ -30,7 +30,7 @@ from reader.core.store import Store
 from reader.core.taste import features, model
 from reader.core.watch import WatchList
 
-BACKGROUND = 1500  # library papers sampled as "not asked for"
+BACKGROUND = 800  # library papers sampled as "not asked for"
 WATCH_LIFT = 2.0  # added to a watched paper's score (log-odds)
 REASON_TERMS = 2
 # Words that weigh in a score but say nothing to a reader as a reason ("close to 2 papers: own, per").

@@ -15,7 +15,7 @@ import numpy as np
 from reader.core.taste.features import Floats, Matrix
 
 L2 = 1e-4
-STEPS = 60
+STEPS = 40
 
 
 @dataclass
