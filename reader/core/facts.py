@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from reader.core.models import Entry
 
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     label: str
