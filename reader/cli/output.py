@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from reader.core.facts import facts
 from reader.core.filters import Filter
 from reader.core.models import Entry
 from reader.core.text import one_line, strip_control
@@ -60,30 +61,7 @@ def print_ranked(
 
 def describe(entry: Entry) -> str:
     paper, state = entry.paper, entry.state
-    lines = [paper.title, ""]
-
-    def field(name: str, value: str) -> None:
-        lines.append(f"{name + ':':<11}{value}")
-
-    field("id", paper.id)
-    if paper.arxiv_id:
-        field("arXiv", paper.arxiv_id)
-    if paper.authors:
-        field("authors", ", ".join(paper.authors))
-    if paper.published:
-        field("published", paper.published[:10])
-    if paper.listing_date:
-        field("listed", paper.listing_date)
-    if paper.upvotes is not None:
-        field("upvotes", str(paper.upvotes))
-    if paper.stars is not None:
-        field("stars", str(paper.stars))
-    flags = [state.status] + (["starred"] if state.starred else [])
-    field("status", ", ".join(flags))
-    if state.tags:
-        field("tags", ", ".join(state.tags))
-    for link in paper.links:
-        field(link.kind, link.url)
+    lines = [paper.title, "", *(f"{fact.label + ':':<11}{fact.value}" for fact in facts(entry) if fact.value)]
     if paper.abstract:
         lines += ["", paper.abstract]
     if state.note:

@@ -15,6 +15,7 @@ papers changed since live in the index's overlay (``index.py``).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import mmap
@@ -80,7 +81,14 @@ class Postings:
         self.docs = docs
         self.codes = codes
         self.lengths = lengths  # per paper: title words, abstract words (two columns)
-        self.word_id = dict(zip(vocab, range(len(vocab)), strict=True))
+
+    def word_number(self, word: str) -> int | None:
+        """Where ``word`` stands in the vocabulary (kept sorted), or None: a bisect, no map of every word."""
+        at = bisect.bisect_left(self.vocab, word)
+        return at if at < len(self.vocab) and self.vocab[at] == word else None
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.word_number(word) is not None
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> Steps[Postings]:
@@ -131,7 +139,7 @@ class Postings:
         return postings
 
     def postings(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None:
-        index = self.word_id.get(word)
+        index = self.word_number(word)
         if index is None:
             return None
         start, end = self.offsets[index], self.offsets[index + 1]

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from reader.core.facts import facts
 from reader.core.models import Entry
 from reader.core.paperlinks import is_web
 from reader.core.search.query import highlight_spans
@@ -25,6 +26,7 @@ from reader.core.text import strip_control
 from reader.tui.keys import bindings
 
 LABEL_WIDTH = 11  # "published" and two spaces
+SHOWN_AUTHORS = 8  # more are counted, not listed
 
 
 def _clean(text: str) -> str:
@@ -45,26 +47,12 @@ def describe(entry: Entry, terms: set[str] | None = None) -> Text:
         text.append_text(value) if isinstance(value, Text) else text.append(_clean(value), style=style)
         text.append("\n")
 
-    field("id", paper.id)
-    if paper.arxiv_id:
-        field("arXiv", paper.arxiv_id)
-    if paper.authors:
-        shown = ", ".join(paper.authors[:8]) + (f" and {len(paper.authors) - 8} more" if len(paper.authors) > 8 else "")
-        field("authors", shown)
-    if paper.published:
-        field("published", paper.published[:10])
-    if paper.listing_date:
-        field("listed", paper.listing_date)
-    if paper.upvotes is not None:
-        field("upvotes", str(paper.upvotes))
-    status = state.status + (", starred" if state.starred else "")
-    field("status", status, "bold")
-    field("tags", ", ".join(state.tags) if state.tags else "—")
-    for link in paper.links:
-        url = _clean(link.url)
-        field(link.kind, Text(url, style=Style(underline=True, link=url) if is_web(url) else Style()))
-    if not paper.links:
-        field("links", "—")
+    for fact in facts(entry, authors=SHOWN_AUTHORS):
+        if fact.link:
+            url = _clean(fact.value)
+            field(fact.label, Text(url, style=Style(underline=True, link=url) if is_web(url) else Style()))
+        else:
+            field(fact.label, fact.value or "—", "bold" if fact.label == "status" else "")
     text.append("\n")
     if state.note.strip():
         text.append("Note\n", style="bold")
