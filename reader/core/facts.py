@@ -39,7 +39,8 @@ def facts(entry: Entry, authors: int | None = None) -> list[Fact]:
         found.append(Fact("upvotes", str(paper.upvotes)))
     if paper.stars is not None:
         found.append(Fact("stars", str(paper.stars)))
-    found.append(Fact("status", state.status + (", starred" if state.starred else "")))
+    found.append(Fact("status", state.status + (", starred" if state.starred else "")
+                      + (", skipped (not for me)" if state.skipped else "")))
     found.append(Fact("tags", ", ".join(state.tags)))
     found += [Fact(link.kind, link.url, link=True) for link in paper.links] or [Fact("links", "")]
     return found
