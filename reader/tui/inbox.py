@@ -28,6 +28,23 @@ class InboxParts(AppBase):
     watch_list: WatchList
     inbox_count: int
 
+    def _card(self) -> Entry | None:
+        """The paper of the triage card on screen, if the triage screen is on top."""
+        screen = self.screen
+        if isinstance(screen, TriageScreen):
+            item = screen.current
+            return self.entries.get(item.entry.id, item.entry) if item is not None else None
+        return None
+
+    def _current_or_say(self) -> Entry | None:
+        """On the triage screen the app's keys (copy, open, the arXiv page, tags) take the card's paper."""
+        card = self._card()
+        return card if card is not None else super()._current_or_say()
+
+    def _targets(self) -> list[Entry]:
+        card = self._card()
+        return [card] if card is not None else super()._targets()
+
     def _count_inbox(self) -> None:
         self.inbox_count = len(self.session.new_ids())
 

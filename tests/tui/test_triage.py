@@ -92,6 +92,7 @@ async def test_single_keys_decide_and_undo_brings_a_paper_back(tmp_path: Path) -
         assert screen.progress_text().endswith("0 skipped")
         await pilot.press("n")  # later: nothing decided
         assert screen.position == 3
+
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, TriageScreen))
         assert app.inbox_count == 6
@@ -151,3 +152,23 @@ async def test_subscriptions_run_themselves_when_the_app_opens(tmp_path: Path, m
         async with again.run_test(size=(120, 40)) as pilot:  # fetched less than fetch.every ago: not again
             await wait_for(pilot, lambda: isinstance(again.screen, TriageScreen))
             assert len(server.asked) == 1
+
+
+async def test_the_apps_link_keys_take_the_cards_paper(tmp_path: Path) -> None:
+    store = arrived_store(tmp_path / "library.json", history=False)
+    app = app_on(store, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen))
+        screen = card(app)
+        with_code = next(n for n, item in enumerate(screen.ranked) if item.entry.paper.code_link is not None)
+        for _ in range(with_code + 1):  # past the first card, so the list's cursor is on another paper
+            await pilot.press("n")
+        with_code = next(n for n, item in enumerate(screen.ranked) if n >= screen.position
+                         and item.entry.paper.code_link is not None)
+        while screen.position < with_code:
+            await pilot.press("n")
+        paper = screen.ranked[with_code].entry.paper
+        assert app.paper_list.current is None or app.paper_list.current.id != paper.id
+        await pilot.press("c")
+        repository = paper.code_link.url if paper.code_link else ""
+        await wait_for(pilot, lambda: any(repository.rstrip("/") in str(n.message) for n in app._notifications))

@@ -121,8 +121,12 @@ class TriageScreen(Screen[None]):
         return text
 
     def _show(self) -> None:
-        self.query_one("#triage-progress", Static).update(Text(self.progress_text(), style="bold"))
-        self.query_one("#triage-body", Static).update(self.card_text())
+        progress = self.query_one_optional("#triage-progress", Static)
+        body = self.query_one_optional("#triage-body", Static)
+        if progress is None or body is None:
+            return  # the app is closing: nothing to show the card on
+        progress.update(Text(self.progress_text(), style="bold"))
+        body.update(self.card_text())
         self.query_one("#triage-card", VerticalScroll).scroll_home(animate=False)
 
     # -- decisions ---------------------------------------------------------------------
