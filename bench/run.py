@@ -1,7 +1,7 @@
 """Measure reader at 1k / 10k / 100k papers against the straightforward design, in one run.
 
-    /work/venv/bin/python bench/run.py                      # 1,000, 10,000 and 100,000 papers
-    /work/venv/bin/python bench/run.py --sizes 1000,10000   # a quick run
+    .venv/bin/python bench/run.py                      # 1,000, 10,000 and 100,000 papers
+    .venv/bin/python bench/run.py --sizes 1000,10000   # a quick run
 
 Every library is the real seed page (when ``../shared`` is beside the checkout)
 plus made-up papers from ``reader.core.corpus`` up to the size. Each row is

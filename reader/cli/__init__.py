@@ -50,9 +50,15 @@ COMMANDS = {
     "mark": "marks",
     "note": "marks",
     "tag": "marks",
+    "subscriptions": "feed",
+    "triage": "feed",
+    "skip": "feed",
+    "keep": "feed",
+    "subscribe": "feed",
+    "unsubscribe": "feed",
     "sync": "syncing",
 }
-UPKEEP = ("config", "doctor", "restore")
+UPKEEP = ("config", "doctor", "restore", "subscribe", "unsubscribe")  # they work without opening a store
 
 
 def open_store(db: str | os.PathLike[str] | None = None) -> Store:

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from reader.core.facts import facts
 from reader.core.filters import Filter
 from reader.core.models import Entry
 from reader.core.text import one_line, strip_control
@@ -20,9 +21,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
+MARKS_LEGEND = "flags: R read, r reading, * starred, C has a code link"
+
+
 def marks(entry: Entry) -> str:
+    """Three flags: read (``R``) or reading (``r``), starred, code link; ``-`` where not."""
     state = entry.state
-    return ("R" if state.read else "-") + ("*" if state.starred else "-") + ("C" if entry.paper.code_link else "-")
+    status = {"read": "R", "reading": "r"}.get(state.status, "-")
+    return status + ("*" if state.starred else "-") + ("C" if entry.paper.code_link else "-")
 
 
 def print_table(entries: Sequence[Entry]) -> None:
@@ -55,19 +61,7 @@ def print_ranked(
 
 def describe(entry: Entry) -> str:
     paper, state = entry.paper, entry.state
-    lines = [paper.title, "", f"id:      {paper.id}"]
-    if paper.arxiv_id:
-        lines.append(f"arXiv:   {paper.arxiv_id}")
-    if paper.authors:
-        lines.append(f"authors: {', '.join(paper.authors)}")
-    if paper.listing_date:
-        lines.append(f"listed:  {paper.listing_date}")
-    flags = [state.status] + (["starred"] if state.starred else [])
-    lines.append(f"status:  {', '.join(flags)}")
-    if state.tags:
-        lines.append(f"tags:    {', '.join(state.tags)}")
-    for link in paper.links:
-        lines.append(f"{link.kind + ':':<9}{link.url}")
+    lines = [paper.title, "", *(f"{fact.label + ':':<11}{fact.value}" for fact in facts(entry) if fact.value)]
     if paper.abstract:
         lines += ["", paper.abstract]
     if state.note:

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from reader.cli.output import chosen_filter, one_line, print_json, print_ranked, print_table
+from reader.cli.output import MARKS_LEGEND, chosen_filter, one_line, print_json, print_ranked, print_table
 from reader.cli.parser import UsageError
 from reader.core.errors import InputError, ReaderError
 from reader.core.session import Session
@@ -64,9 +64,18 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     assert rows is not None  # a query without words needs no index
     if args.json:
         print_json([entry.to_record() for entry in rows])
-    else:
-        print_table(rows)
+        return 0
+    if not rows:
+        empty = not chosen.is_all and store.count() > 0
+        print("no paper matches these filters" if empty else EMPTY_STORE, file=sys.stderr)
+        return 0
+    print_table(rows)
+    if sys.stdout.isatty():
+        print(MARKS_LEGEND)  # for people; a script reading the table gets the rows alone
     return 0
+
+
+EMPTY_STORE = "the store is empty: import papers with 'reader import FILE' (or try 'reader demo')"
 
 
 def cmd_search(store: Store, args: argparse.Namespace) -> int:
@@ -138,7 +147,14 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
     from reader.cli.progress import fetch_progress
     from reader.core import config, fetch, library
 
-    settings = config.load().fetch
+    loaded = config.load()
+    settings = loaded.fetch
+    if args.arxiv is None and args.date is None and loaded.subscriptions:
+        from reader.cli.feed import fetch_subscriptions
+
+        return fetch_subscriptions(store, args, loaded)
+    if args.only or args.since or args.until:
+        raise UsageError("--only, --since and --until go with subscriptions (reader subscribe), not --date or --arxiv")
     if args.arxiv is not None:
         if not 1 <= args.max <= 2000:
             raise UsageError("--max must be between 1 and 2000")
@@ -151,7 +167,7 @@ def cmd_fetch(store: Store, args: argparse.Namespace) -> int:
         parsed = fetch.fetch(request, settings, progress, on_retry)
     finally:
         done()
-    plan = library.import_parsed(store, [parsed])
+    plan = library.import_parsed(store, [parsed], arrived_via="fetch")
     print(one_line(f"{parsed.path} ({parsed.format}): {len(parsed.papers)} papers"))
     print(plan.total.line())
     return 0

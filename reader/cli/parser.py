@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "search", help="fuzzy search titles, abstracts, tags and notes",
-        description="Fuzzy search with filters: is:unread is:read is:reading is:starred is:conflict, has:code has:note "
+        description="Fuzzy search with filters: is:unread is:read is:reading is:starred is:new is:skipped "
+        "is:watched is:conflict, has:code has:note "
         "has:tags has:link, tag:T, year:2025 or year:2023..2025, author:NAME, \"exact phrase\", -word to "
         "exclude. Example: reader search 'gausian splatting is:unread -survey'",
     )
@@ -163,14 +164,54 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(p)
 
     p = commands.add_parser(
-        "fetch", help="download and import today's Hugging Face daily papers, or an arXiv query",
-        description="Download a paper list and import it like 'reader import' (all or none). Without "
-        "options: today's Hugging Face daily papers. A copy of the download is kept in fetch.dir.",
+        "fetch", help="fetch every subscription since its last fetch (or a day's Hugging Face papers, an arXiv query)",
+        description="Without options: every subscription (reader subscribe) since its own last fetch, one "
+        "request at a time, each answer imported like 'reader import'; a killed fetch resumes where it stopped. "
+        "Without subscriptions: today's Hugging Face daily papers. Papers new to the store arrive in the inbox "
+        "(reader triage). A copy of each download is kept in fetch.dir.",
     )
     source = p.add_mutually_exclusive_group()
     source.add_argument("--date", metavar="YYYY-MM-DD", help="the daily papers of this date (default: today)")
     source.add_argument("--arxiv", metavar="QUERY", help="an arXiv API query, e.g. 'all:diffusion' or 'au:smith'")
     p.add_argument("--max", type=int, default=50, metavar="N", help="at most N arXiv results (default 50)")
+    p.add_argument("--only", action="append", metavar="NAME", help="only this subscription (repeatable)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="subscriptions: from this day, whatever was fetched before")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="subscriptions: up to this day (default: today, UTC)")
+    add_db(p)
+
+    p = commands.add_parser(
+        "subscribe", help="add a subscription: huggingface, arxiv:cs.CL, 'arxiv:au:hinton', or a feed URL",
+        description="Subscriptions live in the settings file ([subscriptions] name = spec) and are fetched by "
+        "'reader fetch' (and by the app, every fetch.every hours). SPEC: huggingface (the daily papers), "
+        "arxiv:CATEGORY (arxiv:cs.CL), arxiv:QUERY (arxiv:au:hinton, 'arxiv:ti:\"gaussian splatting\"'), or "
+        "an RSS or Atom feed URL.",
+    )
+    p.add_argument("spec", metavar="SPEC")
+    p.add_argument("--name", help="the subscription's name (default: made from SPEC)")
+
+    p = commands.add_parser("unsubscribe", help="remove a subscription (its papers stay)")
+    p.add_argument("name", metavar="NAME")
+
+    p = commands.add_parser("subscriptions", help="list the subscriptions and when each was last fetched")
+    p.add_argument("--json", action="store_true")
+    add_db(p)
+
+    p = commands.add_parser(
+        "triage", help="the inbox (papers new since you last looked), best first, with why",
+        description="The papers that arrived by 'reader fetch' and that you have not starred, read, kept, tagged "
+        "or skipped yet, ranked by what you starred, read, tagged, annotated and skipped before (else by the "
+        "watch list, then upvotes, then date), each with a one-line reason.",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON array, in rank order, with rank, score and why")
+    add_db(p)
+
+    p = commands.add_parser("skip", help="not for me: the papers leave the inbox, and no later fetch brings them back")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--undo", action="store_true", help="take the skip back")
+    add_db(p)
+
+    p = commands.add_parser("keep", help="keep papers to read: they leave the inbox, status to-read")
+    p.add_argument("ids", nargs="+", metavar="ID")
     add_db(p)
 
     p = commands.add_parser(

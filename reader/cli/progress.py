@@ -73,3 +73,32 @@ def fetch_progress(host: str) -> tuple[Any, Any, Any]:
             sys.stderr.write("\r\x1b[K")
 
     return progress, on_retry, done
+
+
+def feed_progress() -> tuple[Any, Any, Any, Any]:
+    """A bar of requests made for ``reader fetch`` of the subscriptions, on stderr when it is a terminal."""
+    shown = sys.stderr.isatty()
+    current = [""]
+
+    def on_step(done: int, total: int, label: str) -> None:
+        current[0] = strip_control(label)[:50]
+        if shown:
+            filled = BAR_WIDTH * done // max(total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} requests  "
+                             f"{current[0]}\x1b[K")
+            sys.stderr.flush()
+
+    def on_retry(attempt: int, reason: str, pause: float) -> None:
+        if shown:
+            sys.stderr.write(f"\r{current[0]}: {reason}; trying again in {pause:g} s (try {attempt + 1})\x1b[K\n")
+
+    def on_bytes(done: int, total: int | None) -> None:
+        if shown:
+            sys.stderr.write(f"\r{current[0]}: {done / 1024:,.0f} KB\x1b[K")
+            sys.stderr.flush()
+
+    def done() -> None:
+        if shown:
+            sys.stderr.write("\r\x1b[K")
+
+    return on_step, on_retry, on_bytes, done

@@ -21,6 +21,8 @@ def cmd_config(args: argparse.Namespace) -> int:
             raise UsageError("'reader config' takes no KEY; use 'reader config set KEY VALUE'")
         settings = config.load(path)
         print(f"# {path}{'' if path.exists() else ' (not created yet: all defaults)'}")
+        store, source = config.store_source(args.db)
+        print(f"# the store in use: {store} (from {source})")
         print("\n".join(config.describe(settings)))
         return 0
     if args.key is None:
@@ -35,7 +37,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         raise UsageError("'reader config set' needs a KEY and a VALUE")
     check_app_setting(args.key, args.value, path)
     settings = config.set_value(args.key, args.value, path)
-    shown = config.get_value(settings, args.key)
+    shown = config.show_value(config.get_value(settings, args.key))
     print(f"{args.key} = {shown} saved in {path}")
     return 0
 

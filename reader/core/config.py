@@ -28,12 +28,27 @@ The file, every key optional::
     tries = 3
     retry_delay = 1.0                 # seconds before the second try, doubled after
     dir = "~/papers/fetched"          # where downloaded lists are kept (default: user cache)
+    pause = 1.0                       # seconds between two requests to one host
+    arxiv_pause = 3.0                 # arXiv asks for no more than one request every 3 seconds
+    days = 7                          # at most this many missed days (or days back) per subscription
+    every = 6.0                       # hours: the app fetches the subscriptions when older (0: never)
+
+    [subscriptions]                   # name = what to fetch (reader subscribe adds them)
+    huggingface = "huggingface"       # the Hugging Face daily papers
+    "cs.CL" = "arxiv:cs.CL"           # an arXiv category
+    hinton = "arxiv:au:hinton"        # an arXiv API query
+    blog = "https://example.org/feed.xml"   # an RSS or Atom feed
+
+    [watch]                           # papers that match are marked and ranked higher
+    authors = ["Geoffrey Hinton"]     # an author's name contains one of these
+    keywords = ["gaussian splatting"] # the title or abstract holds one of these
 
 API for the rest of the program (the app included; this module never imports Textual):
 
 - ``load(path=None) -> Settings``: the settings (defaults for a missing file).
 - ``Settings.theme``, ``Settings.keymap`` (``{binding_id: "keys"}``, ready for
-  ``App.set_keymap``), ``Settings.export.format/dir/template``, ``Settings.fetch.*``;
+  ``App.set_keymap``), ``Settings.export.format/dir/template``, ``Settings.fetch.*``,
+  ``Settings.subscriptions`` (``{name: spec}``, see ``subscriptions.py``), ``Settings.watch.*``;
   ``Settings.store_path()``, ``ExportSettings.dir_path()``/``template_path()``
   give expanded ``Path`` objects. Relative paths are relative to the config file.
 - ``set_value(key, text, path=None) -> Settings``: check and save one dotted key
@@ -92,6 +107,16 @@ def store_location(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]
     return default_store_path(), True
 
 
+def store_source(explicit: str | os.PathLike[str] | None) -> tuple[Path, str]:
+    """The store in use and what chose it, as ``reader config`` says it."""
+    path, is_default = store_location(explicit)
+    if explicit:
+        return path, "--db"
+    if os.environ.get(DB_ENV):
+        return path, f"${DB_ENV}"
+    return path, "the default location" if is_default else "'store' in the settings file"
+
+
 def _expand(text: str | None, base: Path) -> Path | None:
     if not text:
         return None
@@ -122,6 +147,10 @@ class FetchSettings:
     tries: int = 3
     retry_delay: float = 1.0
     dir: str | None = None
+    pause: float = 1.0
+    arxiv_pause: float = 3.0
+    days: int = 7
+    every: float = 6.0
     base: Path = field(default=Path("."), compare=False, repr=False)
 
     def dir_path(self) -> Path:
@@ -131,12 +160,20 @@ class FetchSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchSettings:
+    authors: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     store: str | None = None
     theme: str = DEFAULT_THEME
     keymap: Mapping[str, str] = field(default_factory=dict)
     export: ExportSettings = field(default_factory=ExportSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    subscriptions: Mapping[str, str] = field(default_factory=dict)
+    watch: WatchSettings = field(default_factory=WatchSettings)
     path: Path | None = field(default=None, compare=False)
 
     def store_path(self) -> Path | None:
@@ -208,6 +245,36 @@ def _tries(value: Any) -> int:
     return value
 
 
+def _days(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {_kind(value)}")
+    if not 1 <= value <= 366:
+        raise ValueError("must be between 1 and 366")
+    return value
+
+
+def _hours(value: Any) -> float:
+    return _number(value, 0, 24 * 366)
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """A list of names or phrases: a TOML list, or text separated by commas."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"expected a list of text, got {_kind(value)}")
+    items = tuple(dict.fromkeys(" ".join(item.split()) for item in value if item.strip()))
+    if any(not item.isprintable() for item in items):
+        raise ValueError("holds a control character")
+    return items
+
+
+def _subscription(value: Any) -> str:
+    from reader.core.subscriptions import check_spec
+
+    return check_spec(value)
+
+
 def _keys(value: Any) -> str:
     """Textual key names, comma-separated: ``x``, ``ctrl+s``, ``question_mark``, ``f2,y``."""
     parts = [part.strip() for part in _text(value).split(",")]
@@ -236,9 +303,17 @@ KEYS: dict[str, tuple[Check, str]] = {
     "fetch.tries": (_tries, "how many times to try a download"),
     "fetch.retry_delay": (_delay, "seconds before the second try (doubled after each)"),
     "fetch.dir": (_path_text, "where downloaded lists are kept (default: the user cache folder)"),
+    "fetch.pause": (_delay, "seconds between two requests to the same host"),
+    "fetch.arxiv_pause": (_delay, "seconds between two arXiv requests (arXiv asks for 3)"),
+    "fetch.days": (_days, "at most this many missed days (or days back) fetched per subscription"),
+    "fetch.every": (_hours, "hours after which the app fetches the subscriptions itself (0: never)"),
+    "watch.authors": (_words, "authors to watch: a name that contains one of these (comma-separated)"),
+    "watch.keywords": (_words, "words or phrases to watch in titles and abstracts (comma-separated)"),
 }
 KEYMAP_KEY = "keymap.ID"
-_TABLES = ("keymap", "export", "fetch")
+SUBSCRIPTION_KEY = "subscriptions.NAME"
+_TABLES = ("keymap", "export", "fetch", "subscriptions", "watch")
+_OPEN_TABLES = ("keymap", "subscriptions")  # tables whose keys are the user's own names
 
 
 # -- reading the file -------------------------------------------------------------
@@ -310,7 +385,7 @@ def _checked(table: Mapping[str, Any], path: Path, text: str) -> Settings:
         if key in _TABLES:
             if not isinstance(value, dict):
                 raise fail(None, key, f"expected a table [{key}], got {_kind(value)}")
-            if key == "keymap":
+            if key in _OPEN_TABLES:
                 value = _flatten(value)
             for inner, inner_value in value.items():
                 dotted = f"{key}.{inner}"
@@ -318,6 +393,12 @@ def _checked(table: Mapping[str, Any], path: Path, text: str) -> Settings:
                     if not _BINDING_ID.match(inner):
                         raise fail(key, inner, "not a binding id")
                     check: Check = _keys
+                elif key == "subscriptions":
+                    try:
+                        _subscription_name(inner)
+                    except ValueError as exc:
+                        raise fail(key, inner, str(exc)) from None
+                    check = _subscription
                 elif dotted in KEYS:
                     check = KEYS[dotted][0]
                 else:
@@ -332,7 +413,7 @@ def _checked(table: Mapping[str, Any], path: Path, text: str) -> Settings:
             except ValueError as exc:
                 raise fail(None, key, str(exc)) from None
         else:
-            raise fail(None, key, f"unknown setting; known: {', '.join(KEYS)}, [keymap]")
+            raise fail(None, key, f"unknown setting; known: {', '.join(KEYS)}, [keymap], [subscriptions]")
     return _build(values, path)
 
 
@@ -347,6 +428,8 @@ def _build(values: Mapping[str, Any], path: Path) -> Settings:
         keymap=section("keymap"),
         export=ExportSettings(**section("export"), base=base),
         fetch=FetchSettings(**section("fetch"), base=base),
+        subscriptions=section("subscriptions"),
+        watch=WatchSettings(**section("watch")),
         path=path,
     )
 
@@ -375,15 +458,18 @@ def parse_value(key: str, text: str) -> Any:
         if not _BINDING_ID.match(name):
             raise ValueError(f"{name!r} is not a binding id")
         return _keys(text)
+    if section == "subscriptions":
+        _subscription_name(name)
+        return _subscription(text)
     if key not in KEYS:
-        raise ValueError(f"unknown setting; known: {', '.join(KEYS)}, keymap.ID")
+        raise ValueError(f"unknown setting; known: {', '.join(KEYS)}, keymap.ID, subscriptions.NAME")
     check = KEYS[key][0]
-    if check in (_timeout, _delay):
+    if check in (_timeout, _delay, _hours):
         try:
             return check(float(text))
         except ValueError as exc:
             raise ValueError(str(exc) if "between" in str(exc) else f"{text!r} is not a number") from None
-    if check is _tries:
+    if check in (_tries, _days):
         try:
             number = int(text)
         except ValueError:
@@ -455,6 +541,8 @@ def to_table(settings: Settings) -> dict[str, Any]:
             target[name] = value
     if settings.keymap:
         table["keymap"] = dict(settings.keymap)
+    if settings.subscriptions:
+        table["subscriptions"] = dict(settings.subscriptions)
     return table
 
 
@@ -462,23 +550,46 @@ def get_value(settings: Settings, key: str) -> Any:
     section, name = _split(key)
     if section == "keymap":
         return settings.keymap.get(name)
+    if section == "subscriptions":
+        return settings.subscriptions.get(name)
     holder: Any = settings if section is None else getattr(settings, section)
     return getattr(holder, name)
 
 
 def describe(settings: Settings) -> list[str]:
     """``key = value`` lines for ``reader config``: every key, defaults marked."""
-    import tomli_w
 
     defaults = Settings()
     lines = []
     for key in KEYS:
         value = get_value(settings, key)
-        shown = "(not set)" if value is None else tomli_w.dumps({"v": value})[4:].strip()
+        shown = "(not set)" if value is None else show_value(value)
         if key == "store" and value is None:
             shown = f"(not set: {default_store_path()})"
         mark = "  # default" if value is not None and value == get_value(defaults, key) else ""
         lines.append(f"{key} = {shown}{mark}")
     for binding, keys in sorted(settings.keymap.items()):
-        lines.append(f"keymap.{binding} = {tomli_w.dumps({'v': keys})[4:].strip()}")
+        lines.append(f"keymap.{binding} = {show_value(keys)}")
+    for name, spec in settings.subscriptions.items():
+        lines.append(f"subscriptions.{_toml_key(name)} = {show_value(spec)}")
     return lines
+
+
+def show_value(value: Any) -> str:
+    """A value as TOML writes it, on one line (a list too)."""
+    import tomli_w
+
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(show_value(item) for item in value) + "]"
+    return tomli_w.dumps({"v": value})[4:].strip()
+
+
+def _subscription_name(name: str) -> str:
+    from reader.core.subscriptions import check_name
+
+    return check_name(name)
+
+
+def _toml_key(name: str) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted (``"cs.CL"``)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else f'"{name}"'

@@ -55,6 +55,7 @@ class Request:
     params: Mapping[str, str] = field(default_factory=dict)
     file_name: str = "fetched.txt"  # the kept copy's name in fetch.dir
     nothing: str = "no papers in the answer"  # what an empty answer means
+    headers: Mapping[str, str] = field(default_factory=dict)  # If-None-Match and the like
 
     @property
     def host(self) -> str:
@@ -156,6 +157,15 @@ def _read_body(response: httpx.Response, progress: Progress | None, until: float
     return b"".join(chunks)
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a server sent: the body (None for 304 Not Modified) and the validators for next time."""
+
+    body: bytes | None
+    etag: str | None = None
+    modified: str | None = None
+
+
 def download(
     request: Request,
     settings: FetchSettings,
@@ -163,9 +173,22 @@ def download(
     on_retry: RetryNote | None = None,
 ) -> bytes:
     """The answer's bytes, after up to ``settings.tries`` attempts; ``FetchError`` otherwise."""
+    body = download_answer(request, settings, progress, on_retry).body
+    if body is None:
+        raise FetchError(f"{request.host} answered 304 Not Modified to a request that did not ask for it")
+    return body
+
+
+def download_answer(
+    request: Request,
+    settings: FetchSettings,
+    progress: Progress | None = None,
+    on_retry: RetryNote | None = None,
+) -> Answer:
+    """``download``, keeping what a conditional request needs: a 304 and the answer's validators."""
     tries = settings.tries
     reason = "no attempt made"
-    headers = {"User-Agent": f"reader/{__version__} (paper reading list)"}
+    headers = {"User-Agent": f"reader/{__version__} (paper reading list)", **request.headers}
     until = time.monotonic() + settings.deadline
     with httpx.Client(timeout=settings.timeout, follow_redirects=True, headers=headers) as client:
         for attempt in range(1, tries + 1):
@@ -176,6 +199,9 @@ def download(
                     "GET", request.url, params=dict(request.params), timeout=max(0.01, min(settings.timeout, left))
                 ) as response:
                     _check_scheme(request, response)
+                    if response.status_code == 304 and request.headers:
+                        return Answer(None, request.headers.get("If-None-Match"),
+                                      request.headers.get("If-Modified-Since"))
                     if response.status_code in RETRY_STATUSES:
                         reason = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
                         pause = max(pause, _retry_after(response) or 0.0)
@@ -185,7 +211,8 @@ def download(
                             + f" for {request.full_url()}"
                         )
                     else:
-                        return _read_body(response, progress, until, settings.deadline)
+                        body = _read_body(response, progress, until, settings.deadline)
+                        return Answer(body, response.headers.get("etag"), response.headers.get("last-modified"))
             except httpx.TooManyRedirects:
                 raise FetchError(
                     f"{request.host} redirected too many times (a loop?) for {request.full_url()}"
@@ -231,12 +258,15 @@ def keep_copy(payload: bytes, request: Request, settings: FetchSettings) -> Path
     return target
 
 
-def _is_empty(text: str) -> bool:
+def is_empty(text: str) -> bool:
     """An answer that lists nothing: ``[]`` from the JSON API, a feed without entries."""
     stripped = text.strip()
     if stripped == "[]":
         return True
-    return stripped.startswith("<") and "<feed" in stripped[:2000] and "<entry" not in stripped
+    if not stripped.startswith("<"):
+        return False
+    head = stripped[:2000]
+    return ("<feed" in head and "<entry" not in stripped) or ("<rss" in head and "<item" not in stripped)
 
 
 def fetch(
@@ -249,6 +279,6 @@ def fetch(
     payload = download(request, settings, progress, on_retry)
     path = keep_copy(payload, request, settings)
     text = decode(payload, path)
-    if _is_empty(text):
+    if is_empty(text):
         raise InputError(request.nothing, path=path)
     return parse_text(text, path)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.core import export
+from reader.core import export, inbox
 from reader.core.errors import InputError, StoreError
 from reader.core.heap import gc_paused
 from reader.core.importers import ParsedFile, expand_paths, read_file
@@ -66,13 +66,19 @@ def _for_file(reading: Progress, path: Path) -> Callable[[int, int], None]:
 
 
 def import_parsed(
-    store: Store, parsed: Iterable[ParsedFile], *, backup: bool = True, progress: ImportProgress | None = None
+    store: Store,
+    parsed: Iterable[ParsedFile],
+    *,
+    backup: bool = True,
+    progress: ImportProgress | None = None,
+    arrived_via: str | None = None,
 ) -> ImportPlan:
     """Merge parsed files into the store in one atomic write: all land or none.
 
     ``progress(done, total)`` is told how many papers are merged so far,
     increasing, about a hundred times in all; ``done == total`` once the
-    store is written.
+    store is written. With ``arrived_via`` (a fetch: the subscription's
+    name), the papers new to the store are noted in the inbox first.
     """
     files = list(parsed)
     total = sum(len(p.papers) for p in files)
@@ -87,6 +93,8 @@ def import_parsed(
         if plan.records:
             if backup and existing:
                 store.backup()
+            if arrived_via is not None and plan.created:
+                inbox.arrive(store, plan.created, now_iso(), arrived_via)
             store.write_papers({pid: _clean(record) for pid, record in plan.records.items()})
         counted.finish()
         return plan
@@ -145,11 +153,15 @@ def write_export(
     *,
     template: export.PaperTemplate | None = None,
     store: Layout | None = None,
+    replace: bool = True,
 ) -> Path:
     """Write the notes file atomically, so an interrupted export leaves the old one.
 
     ``store`` is the store the papers come from: an export never replaces
-    one of its files (``library.json``, the state file, a backup...).
+    one of its files (``library.json``, the state file, a backup...). With
+    ``replace`` False a file already there is never touched: the name is
+    claimed first (an exclusive create), so a file that appeared after the
+    user was asked is refused, not overwritten.
     """
     target = target.expanduser()
     if store is not None and store.owns(target):
@@ -159,8 +171,18 @@ def write_export(
         raise StoreError("is a directory; give a file name", path=target)
     if not target.parent.exists():
         raise StoreError(f"directory {target.parent} does not exist", path=target)
+    text = export.render(entries, fmt, template).encode()
+    claimed = False
     try:
-        write_atomically(target.absolute(), export.render(entries, fmt, template).encode())
+        if not replace:
+            try:
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            except FileExistsError:
+                raise StoreError("exists already; not replaced", path=target) from None
+            claimed = True
+        write_atomically(target.absolute(), text)
     except OSError as exc:
+        if claimed:
+            target.unlink(missing_ok=True)
         raise StoreError(f"cannot write the export: {exc.strerror or exc}", path=target) from None
     return target

@@ -65,6 +65,7 @@ class ImportPlan:
 
     records: Records
     files: list[FileSummary]
+    created: list[str] = field(default_factory=list)  # the ids of the papers new to the store
 
     @property
     def total(self) -> FileSummary:
@@ -368,6 +369,7 @@ def plan_import(
     records: Records = {}
     taken = _Taken(records, existing)  # it looks into both as they grow
     summaries: list[FileSummary] = []
+    created: list[str] = []
     for source, fmt, papers in batches:
         summary = FileSummary(source=source, format=fmt)
         created_here: set[str] = set()
@@ -378,6 +380,7 @@ def plan_import(
                 records[paper_id] = new_record(paper, source, now)
                 index.add(paper_id, records[paper_id], key)  # the record's title is the paper's
                 created_here.add(paper_id)
+                created.append(paper_id)
                 summary.new += 1
                 continue
             old = records.get(paper_id)
@@ -395,4 +398,4 @@ def plan_import(
                 summary.updated += 1
                 summary.filled.update(filled)
         summaries.append(summary)
-    return ImportPlan(records=records, files=summaries)
+    return ImportPlan(records=records, files=summaries, created=created)

@@ -319,7 +319,7 @@ class ReadingState:
     ``status`` is the one record of whether a paper was read; ``read`` is
     read from it. Each field the user sets carries when it last changed
     (``CHANGE_TIMES``): when two machines changed the same paper, a sync
-    merges it field by field (``SYNC_RULE``): status and star by the later
+    merges it field by field (``SYNC_RULE``): status, star and skip by the later
     change, tags as sets, notes line by line. A note both machines changed on
     the same lines keeps both versions, marked, and ``conflict`` says so
     until the note is edited again.
@@ -329,12 +329,15 @@ class ReadingState:
     starred: bool = field(default=False, metadata={_CHANGED: "starred_at", _SYNC: "later"})
     note: str = field(default="", metadata={_CHANGED: "note_at", _SYNC: "text"})
     tags: tuple[str, ...] = field(default=(), metadata={_CHANGED: "tags_at", _SYNC: "set"})
+    # "not for me": out of the inbox for good, a negative example for the ranking
+    skipped: bool = field(default=False, metadata={_CHANGED: "skipped_at", _SYNC: "later"})
     conflict: bool = False  # the note holds two machines' versions, marked: a sync could not merge them
     changed_at: str | None = None  # the last change of any field
     status_at: str | None = None  # stats and sorting use it too
     starred_at: str | None = None
     note_at: str | None = None
     tags_at: str | None = None
+    skipped_at: str | None = None
 
     @property
     def read(self) -> bool:

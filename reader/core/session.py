@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from operator import attrgetter, not_
 from typing import TYPE_CHECKING
 
-from reader.core import sorting
+from reader.core import inbox, sorting
 from reader.core.errors import ReaderError
 from reader.core.filters import Filter
-from reader.core.history import Action, History
+from reader.core.history import History, Undone
 from reader.core.models import Entry, ReadingState
 from reader.core.search import query
 from reader.core.store import RemovedPaper, Store
+from reader.core.watch import WatchList
 
 if TYPE_CHECKING:  # the index needs numpy: loaded only by a session that searches
     from reader.core.search.index import SearchIndex
@@ -118,11 +119,30 @@ class _StoreEntries(Mapping[str, Entry]):
         return len(self._ids)
 
 
+class _Facts:
+    """``is:new`` and ``is:watched`` for one query: the inbox read once, the watch list from the settings."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._arrivals: dict[str, str] | None = None
+
+    def is_new(self, entry: Entry) -> bool:
+        if self._arrivals is None:
+            self._arrivals = {pid: str(record.get("arrived_at")) for pid, record in
+                              inbox.arrivals(self._session.store).items()}
+        arrived = self._arrivals.get(entry.id)
+        return arrived is not None and inbox.is_new(entry.state, arrived)
+
+    def watched(self, entry: Entry) -> bool:
+        return self._session.watch_list().watched(entry)
+
+
 class Session:
     """A store's papers in memory, kept in step with every change made through it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, watch: WatchList | None = None) -> None:
         self.store = store
+        self.watch = watch  # the settings' watch list, read when a query first asks (``is:watched``)
         self.library = Library()
         self.index: SearchIndex | None = None
         self.history = History()
@@ -157,6 +177,20 @@ class Session:
         session.take(generation, library)
         session.take_index(generation, SearchIndex.load_or_build(list(library.entries.values()), store.path))
         return session
+
+    def watch_list(self) -> WatchList:
+        if self.watch is None:
+            from reader.core import config
+
+            watching = config.load().watch
+            self.watch = WatchList(watching.authors, watching.keywords)
+        return self.watch
+
+    def new_ids(self) -> list[str]:
+        """The inbox: papers that arrived by a fetch and were not touched since, as this session holds them."""
+        facts = _Facts(self)
+        entries = self.entries
+        return [pid for pid in inbox.arrivals(self.store) if pid in entries and facts.is_new(entries[pid])]
 
     @property
     def entries(self) -> Mapping[str, Entry]:
@@ -208,7 +242,7 @@ class Session:
         a worker can call it while the UI thread makes changes. ``limit``
         stops a ranked query after that many papers (``more`` says if it cut).
         """
-        parsed = query.parse(text)
+        parsed = query.parse(text, _Facts(self))
         entries, index = self.entries, self.index
         errors = tuple(parsed.errors)
         if parsed.words and index is None:
@@ -239,6 +273,9 @@ class Session:
                     total += 1
                     if limit is None or len(kept) < limit:
                         kept.append((entry, score))
+            if sort != "added":  # "added" is the order of a store; for a search, the best match first
+                order = {entry.id: i for i, entry in enumerate(sorting.sort_entries([e for e, _ in kept], sort))}
+                kept.sort(key=lambda pair: order[pair[0].id])
             if reverse:
                 kept.reverse()
             return Rows([e for e, _ in kept], [s for _, s in kept], terms, errors, max(total, len(kept)), capped)
@@ -264,9 +301,9 @@ class Session:
 
         Raises the store's ``ReaderError`` when it was not saved: nothing here changes then.
         """
-        before = {pid: self.entries[pid].state for pid in paper_ids if pid in self.entries}
-        updated = self.store.update_states(paper_ids, change)
-        self.history.record_states(description, before)
+        written = self.store.change_states(paper_ids, lambda _pid, state: change(state))
+        self.history.record_states(description, {entry.id: (before, entry.state) for before, entry in written})
+        updated = [entry for _, entry in written]
         self._took(updated)
         return updated
 
@@ -277,13 +314,14 @@ class Session:
             self._put(item.id, None)
         return removed
 
-    def undo(self) -> Action | None:
-        """Put back what the newest action replaced; None when there is nothing to undo."""
-        action = self.history.undo(self.store)
-        if action is not None:
-            restored = [item.id for item in action.removed]
-            self._took(self.store.entry(pid) for pid in dict.fromkeys([*restored, *action.states]))
-        return action
+    def undo(self) -> Undone | None:
+        """Put back what the newest action changed (see ``history``); None when there is nothing to undo."""
+        undone = self.history.undo(self.store)
+        if undone is not None:
+            action = undone.action
+            touched = dict.fromkeys([*(item.id for item in action.removed), *action.changes])
+            self._took(self.reread(touched))
+        return undone
 
     def reread(self, paper_ids: Iterable[str]) -> list[Entry]:
         """The latest entries of these papers from the store (another process may have written)."""

@@ -43,8 +43,13 @@ def reading_streak(read_days: set[date], today: date) -> int:
     return streak
 
 
+def current_day() -> date:
+    """The day the figures end on (UTC, as the stamps are)."""
+    return datetime.now(UTC).date()
+
+
 def compute(entries: Sequence[Entry], *, weeks: int = 12, today: date | None = None) -> Stats:
-    today = today or datetime.now(UTC).date()
+    today = today or current_day()
     first_week = _week_start(today) - timedelta(weeks=weeks - 1)
     week_list = [first_week + timedelta(weeks=i) for i in range(weeks)]
     added = [0] * weeks
@@ -88,21 +93,42 @@ def sparkline(values: Sequence[int]) -> str:
     return "".join(_BARS[round(v / top * (len(_BARS) - 1))] for v in values)
 
 
-def render_text(stats: Stats) -> str:
-    """The stats as plain text, for ``reader stats`` and the app's stats screen."""
-    lines = [
+def render_summary(stats: Stats) -> list[str]:
+    """The counts and the streak, a line each."""
+    return [
         f"papers: {stats.total}   starred: {stats.starred}   with notes: {stats.with_notes}",
         "status: " + "   ".join(f"{name}: {count}" for name, count in stats.by_status.items()),
         f"reading streak: {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
+    ]
+
+
+def render_tags(stats: Stats, limit: int = 20, bar: int = 30) -> list[str]:
+    """The most used tags with a bar each; none when no paper has a tag."""
+    if not stats.by_tag:
+        return []
+    lines = ["tags:"]
+    width = max(len(tag) for tag, _ in stats.by_tag[:limit])
+    top = stats.by_tag[0][1]
+    for tag, count in stats.by_tag[:limit]:
+        lines.append(f"  {tag:<{width}}  {'█' * max(1, round(count / top * bar))} {count}")
+    return lines
+
+
+def week_label(day: date) -> str:
+    """A week as the chart's axis names it: the month and day of its Monday."""
+    return day.strftime("%b %d")
+
+
+def render_text(stats: Stats) -> str:
+    """The stats as plain text, for ``reader stats``."""
+    lines = [
+        *render_summary(stats),
         "",
         f"weeks from {stats.weeks[0].isoformat()} (one column a week)",
         f"added {sparkline(stats.added_per_week)}  {sum(stats.added_per_week)}",
         f"read  {sparkline(stats.read_per_week)}  {sum(stats.read_per_week)}",
     ]
-    if stats.by_tag:
-        lines += ["", "tags:"]
-        width = max(len(tag) for tag, _ in stats.by_tag[:20])
-        top = stats.by_tag[0][1]
-        for tag, count in stats.by_tag[:20]:
-            lines.append(f"  {tag:<{width}}  {'█' * max(1, round(count / top * 30))} {count}")
+    tags = render_tags(stats)
+    if tags:
+        lines += ["", *tags]
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from reader.core.errors import ReaderError
 from reader.core.store import Store
 from reader.tui.app import ReaderApp, make_app
 
-__all__ = ["ReaderApp", "demo_store", "make_app", "run_app", "run_demo", "sample_page"]
+__all__ = ["ReaderApp", "demo_app", "demo_store", "make_app", "run_app", "run_demo", "sample_page"]
 
 
 def check_terminal() -> None:
@@ -53,11 +53,16 @@ def demo_store() -> Iterator[Store]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def demo_app(store: Store) -> ReaderApp:
+    """The demo's app: the user's settings are read, and never written (a theme tried here stays here)."""
+    return make_app(store, demo=True, settings=config.load(), remember_theme=False)
+
+
 def run_demo() -> None:
     """Open the app on the bundled sample in a throwaway store, removed afterwards."""
     check_terminal()
     with demo_store() as store:
-        app = make_app(store, demo=True, settings=config.load(), remember_theme=True)
+        app = demo_app(store)
         with _exit_on_hangup(app):
             app.run()
 
@@ -66,12 +71,13 @@ def run_demo() -> None:
 def _exit_on_hangup(app: ReaderApp) -> Iterator[None]:
     """A closed terminal window (SIGHUP) or a kill (SIGTERM) ends the app normally.
 
-    Without this the process dies at once: the terminal is left in the app's mode
-    and the demo's temporary folder stays behind. Every change is already on disk.
+    Without this the process dies at once: the terminal is left in the app's mode,
+    the demo's temporary folder stays behind, and a note still being typed is
+    lost. Every other change is already on disk; the open note is saved first.
     """
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        app.exit()
+        app.hang_up()
 
     wanted = [signal.SIGHUP, signal.SIGTERM] if hasattr(signal, "SIGHUP") else [signal.SIGTERM]
     previous = {signum: signal.signal(signum, stop) for signum in wanted}

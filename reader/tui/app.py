@@ -1,58 +1,55 @@
-"""The reader app: a paper list, a detail pane, a search box and a status line.
+"""The reader app: a search line, a paper list, a detail pane, a status line and the keys.
 
 Every user action is written to the store before the next key is handled
 (the store's user-state file is small, so this costs milliseconds), and a
 failed write is shown without pretending it was saved. Loading, indexing,
 searching, copying and exporting run in workers so the screen never freezes.
+The actions on papers live in ``actions.py``, links and exports in
+``opening.py``; this module lays the screen out and keeps it in step.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
-import webbrowser
-from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
-from textual.app import App, ComposeResult
+from textual import events, work
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import HelpPanel, Input, Static
 from textual.worker import Worker, WorkerState
 
-from reader.core import config, export, heap, library, stats, sync
-from reader.core.clipboard import copy_system
+from reader.core import config, heap, sync
 from reader.core.errors import ReaderError
 from reader.core.filters import Filter
 from reader.core.heap import gc_paused
-from reader.core.keymap import IDS, KEYS
-from reader.core.models import Entry, ReadingState
-from reader.core.search import related
+from reader.core.keymap import IDS
+from reader.core.models import Entry
 from reader.core.search.index import SearchIndex
 from reader.core.session import Library, Session
 from reader.core.steps import finish
 from reader.core.store import Store
-from reader.core.tags import normalise_tags
 from reader.core.text import strip_control
+from reader.core.watch import WatchList
 from reader.tui import messages
+from reader.tui.actions import PaperActions
+from reader.tui.inbox import InboxParts
 from reader.tui.keys import bindings
 from reader.tui.loading import Pacer
+from reader.tui.opening import Opening
+from reader.tui.others import OtherScreens
 from reader.tui.providers import ReaderCommands
-from reader.tui.screens.confirm import ConfirmScreen
-from reader.tui.screens.help import HelpScreen
-from reader.tui.screens.note import NoteScreen
-from reader.tui.screens.related import RelatedScreen
-from reader.tui.screens.stats import StatsScreen
-from reader.tui.screens.tags import TagsScreen
+from reader.tui.syncing import Syncing
 from reader.tui.widgets.detail import DetailPane
-from reader.tui.widgets.footer import StableFooter
+from reader.tui.widgets.footer import KeyFooter
 from reader.tui.widgets.paper_list import PaperList
+from reader.tui.widgets.search import SearchBox
 
 FILTERS: tuple[tuple[str, Filter], ...] = (
     ("all", Filter()),
@@ -60,12 +57,12 @@ FILTERS: tuple[tuple[str, Filter], ...] = (
     ("starred", Filter(starred=True)),
 )
 SORTS = ("added", "listed", "title", "upvotes", "stars", "status")
-NARROW = 90
+NARROW = 90  # columns: below this the detail pane goes under the list
+SHORT = 16  # rows: below this the panes lose their borders
 DISK_CHECK_SECONDS = 1.5
 DETAIL_PAUSE = 0.1  # seconds the cursor rests before the detail pane follows a held key
 LOAD_BATCH = 500  # papers the loading worker builds between two turns of the UI thread
-EXPORT_NAME = "reader-notes.md"
-_CONSOLE_BROWSERS = {"www-browser", "lynx", "links", "elinks", "w3m"}
+EMPTY_STORE = "The store is empty. Import papers with: reader import FILE (or try: reader demo)"
 # What the user is told when a worker of each group fails (``on_worker_state_changed``).
 WORKER_FAILURES = {
     "load": "Could not read the store",
@@ -75,16 +72,18 @@ WORKER_FAILURES = {
     "export": "Export failed",
     "related": "Related papers not found",
     "stats": "Statistics not computed",
+    "rank": "The inbox could not be ranked",
+    "fetch": "Subscriptions not fetched",
     "sync": "Not synced",
 }
 
 
-class ReaderApp(App[None]):
+class ReaderApp(PaperActions, Opening, OtherScreens, InboxParts, Syncing):
     """Work through a store of papers."""
 
     CSS_PATH = "app.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    COMMANDS = PaperActions.COMMANDS | {ReaderCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
@@ -104,7 +103,11 @@ class ReaderApp(App[None]):
         self.export_dir = export_dir or self.settings.export.dir_path() or Path.cwd()
         self.demo = demo
         self._setting_problems = self._apply_settings()
-        self.session = Session(store)  # the entries, counts and index; every change goes through it
+        watching = self.settings.watch
+        self.watch_list = WatchList(watching.authors, watching.keywords)
+        self.session = Session(store, self.watch_list)  # the entries, counts and index; every change goes through it
+        self.inbox_count = 0  # papers new since you last looked (the status line says how many)
+        self._inbox_opened = False  # the app opens on the inbox once, when it has papers
         self.filter_name = "all"
         self.sort_key = "added"
         self.query_text = ""
@@ -112,12 +115,14 @@ class ReaderApp(App[None]):
         self.is_loading = True
         self.exporting = 0  # exports running: the status line says so
         self._generation = 0
+        self._touched: set[str] = set()
         self._detail_entry: Entry | None = None  # what the detail pane shows
         self._moved_at = 0.0  # when the cursor last moved
         self._detail_timer: Timer | None = None
         self._rows_query = ""  # the query the list shows; a new one puts the cursor on the best match
         self._gone_from_cursor: tuple[str | None, str | None] = (None, None)  # deleted id, where the cursor goes
-        self.synced_at = sync.last_synced(store) if sync.is_set_up(store) else None  # shown in the status line
+        self._quit_refused = False  # a quit stopped once because a note could not be saved
+        self.synced_at = sync.last_synced(store)  # when the store last synced, shown in the status line
         self.syncing = False
         if demo:
             self.sub_title = "demo: a throwaway store"
@@ -131,46 +136,32 @@ class ReaderApp(App[None]):
         else:
             problems.append(f"unknown theme {theme!r}; available: {', '.join(sorted(self.available_themes))}")
         keymap = dict(self.settings.keymap)
-        known = IDS
-        unknown = sorted(set(keymap) - known)
+        unknown = sorted(set(keymap) - IDS)
         if unknown:
             problems.append(f"unknown key binding id(s) {', '.join(unknown)}; see the help screen (?)")
-        self.set_keymap({key: keys for key, keys in keymap.items() if key in known})
+        self.set_keymap({key: keys for key, keys in keymap.items() if key in IDS})
         return problems
 
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ search: words (typos ok), is:unread has:code tag:x \"phrase\" -word", id="search")
+        yield SearchBox(placeholder="/ search: words (typos ok), is:unread has:code tag:x \"phrase\" -word",
+                        id="search", compact=True)
         with Horizontal(id="main"):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
-        yield StableFooter(compact=True)  # every main key fits in 120 columns
-
-    @property
-    def entries(self) -> dict[str, Entry]:
-        """The store's papers by id, in store order (the first screenful while it loads)."""
-        return self.session.library.entries
-
-    @property
-    def index(self) -> SearchIndex | None:
-        return self.session.index
-
-    @property
-    def paper_list(self) -> PaperList:
-        return self.query_one(PaperList)
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.query_one(DetailPane)
+        yield KeyFooter(id="footer")
 
     def on_mount(self) -> None:
         self._ui_loop = asyncio.get_running_loop()  # workers let it run first (see Pacer)
         for problem in self._setting_problems:
             self._say(problem, title="Settings", severity="warning")
         self.paper_list.focus()
+        if not self.watch_list.empty:
+            self.paper_list.is_watched = self.watch_list.watched
         self._start_load()
+        self._fetch_if_due()
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
         if self.remember_theme:
             self.theme_changed_signal.subscribe(self, self._save_theme)
@@ -183,9 +174,16 @@ class ReaderApp(App[None]):
         except ReaderError as exc:
             self._say(f"theme not remembered: {exc}", title="Settings", severity="warning")
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
-        self.set_class(self.size.height < 16, "-short")
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay out for the new size: ``self.size`` still holds the old one while this runs."""
+        self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(event.size.height < SHORT, "-short")
+        self.call_after_refresh(self._keep_cursor_in_view)
+
+    def _keep_cursor_in_view(self) -> None:
+        papers = self.query_one_optional(PaperList)
+        if papers is not None:
+            papers.scroll_cursor_into_view()
 
     # -- loading ------------------------------------------------------------------
 
@@ -229,7 +227,17 @@ class ReaderApp(App[None]):
     def on_loaded(self, message: messages.Loaded) -> None:
         if self.session.take(message.generation, message.library):
             self.is_loading = False
+            self._count_inbox()
             self._refresh_rows()
+            first, self._inbox_opened = not self._inbox_opened, True
+            if self.inbox_count and first:  # opened on the inbox; later arrivals are announced, not pushed
+                self.action_inbox()
+
+    def _reload(self) -> None:
+        self._start_load()
+
+    def run_action_undo(self) -> None:
+        self.action_undo()
 
     def on_indexed(self, message: messages.Indexed) -> None:
         if self.session.take_index(message.generation, message.index):
@@ -240,6 +248,9 @@ class ReaderApp(App[None]):
         worker = event.worker
         if worker.group == "export" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             self.exporting -= 1
+            self._show_status()
+        if worker.group == "sync" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.syncing = False
             self._show_status()
         if worker.group == "sync" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             self.syncing = False
@@ -272,6 +283,7 @@ class ReaderApp(App[None]):
         if self._screen_gone():
             return
         self._generation += 1
+        self._touched = set()  # changes from now on may be missing from the rows computed
         self._show_status()
         self._compute_rows(self._generation, self.query_text, self.filter_name, self.sort_key)
 
@@ -295,10 +307,24 @@ class ReaderApp(App[None]):
                 keep = self._gone_from_cursor[1]  # the paper under the cursor was deleted: the next one
             self._gone_from_cursor = (None, None)
             self._rows_query = text
+            self.paper_list.empty_text = self._why_empty(text)
             self.paper_list.show(rows, keep_id=keep, terms=terms)
-            if self.paper_list.current is not self._detail_entry or self.detail.terms != self.paper_list.terms:
-                self._show_detail(self.paper_list.current)
+            for paper_id in self._touched:  # changed here while the rows were computed: show it as it is now
+                if paper_id in self.entries:
+                    self.paper_list.replace(self.entries[paper_id])
+            current = self.paper_list.current
+            if current is None or current is not self._detail_entry or self.detail.terms != self.paper_list.terms:
+                self._show_detail(current)
         self._show_status()
+
+    def _why_empty(self, text: str) -> str:
+        """What the list says when it shows nothing."""
+        if not self.entries:
+            return "loading the store…" if self.is_loading else EMPTY_STORE
+        if text.strip():
+            limited = f"; only {self.filter_name} papers are shown (f changes it)" if self.filter_name != "all" else ""
+            return f"No paper matches this search{limited}. escape twice clears it."
+        return f"No {self.filter_name} papers. f changes the filter."
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
@@ -337,7 +363,7 @@ class ReaderApp(App[None]):
             self._detail_timer.stop()
             self._detail_timer = None
         self._detail_entry = entry
-        self.detail.show(entry, self.paper_list.terms)
+        self.detail.show(entry, self.paper_list.terms, empty=self.paper_list.empty_text)
 
     def _show_status(self) -> None:
         status = self.query_one_optional("#status", Static)
@@ -347,14 +373,17 @@ class ReaderApp(App[None]):
             status.update(Text("loading the store…"), layout=False)
             return
         text = Text()
+        for problem in self.query_errors:  # first: a long status line is cut at its end
+            text.append(f"{problem} · ", style="bold red")
         text.append(f"{len(self.paper_list.rows)} shown / {len(self.entries)}", style="bold")
         counts = self.session.library
         text.append(f" · {counts.unread} unread · {counts.starred} starred · filter: {self.filter_name}")
-        if self.sort_key != "added":
+        if self.query_text.strip() and self.sort_key == "added":
+            text.append(" · sort: best match")
+        elif self.sort_key != "added":
             text.append(f" · sort: {self.sort_key}")
-        if self.query_text.strip():
-            text.append(" · search: ")
-            text.append(strip_control(self.query_text.strip()), style="italic")
+        if self.inbox_count:
+            text.append(f" · {self.inbox_count} new (i: inbox)", style="bold")
         if self.paper_list.selected:
             text.append(f" · {len(self.paper_list.selected)} selected", style="bold")
         if self.is_loading:
@@ -367,56 +396,24 @@ class ReaderApp(App[None]):
             text.append(" · syncing…", style="dim")
         elif self.synced_at:
             text.append(f" · synced {sync.when(self.synced_at)}", style="dim")
-        for problem in self.query_errors:
-            text.append(f" · {problem}", style="bold red")
+        if self.query_text.strip():
+            text.append(" · search: ")
+            text.append(strip_control(self.query_text.strip()), style="italic")
         if text != status.content:
             status.update(text, layout=False)  # one line, sized by the stylesheet: no layout for a new text
 
-    # -- helpers for actions ----------------------------------------------------------
-
-    def _targets(self) -> list[Entry]:
-        """The selected papers, else the one under the cursor."""
-        selected = [self.entries[pid] for pid in self.paper_list.selected if pid in self.entries]
-        if selected:
-            return selected
-        current = self.paper_list.current
-        return [current] if current else []
-
-    def _say(self, message: str, *, title: str = "", severity: str = "information") -> None:
-        self.notify(strip_control(message), title=title, severity=severity, markup=False)  # type: ignore[arg-type]
-
-    def _apply(
-        self, description: str, targets: Sequence[Entry], change: Callable[[ReadingState], ReadingState]
-    ) -> bool:
-        """Write a state change for ``targets``; on failure the screen keeps the old state."""
-        if not targets:
-            self._say("No paper here.", severity="warning")
-            return False
-        try:
-            updated = self.session.change(description, [e.id for e in targets], change)
-        except ReaderError as exc:
-            self._say(str(exc), title="Not saved", severity="error")
-            return False
-        self._took(updated)
-        return True
-
-    def _took(self, updated: Iterable[Entry]) -> None:
-        """Show papers as the session now has them (the counts and index followed in the session)."""
-        for entry in updated:
-            self.paper_list.replace(entry)
-        current = self.paper_list.current
-        if current is not None and self._detail_entry is not None and current.id == self._detail_entry.id:
-            self._show_detail(current)  # its new state at once, not when the cursor next rests
-        self._show_status()
-
-    # -- actions ------------------------------------------------------------------------
+    # -- moving around ------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not after the queued messages: letters typed right after "/" belong to the search.
+        self.screen.set_focus(self.query_one("#search", Input))
 
     def action_back_to_list(self) -> None:
+        """Escape: close the keys panel, leave the search box or the detail pane; then the selection, the search."""
         search = self.query_one("#search", Input)
-        if search.has_focus:
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        elif search.has_focus or self.detail.has_focus_within or self.detail.has_focus:
             self.paper_list.focus()
         elif self.paper_list.selected:
             self.paper_list.clear_selection()
@@ -424,99 +421,12 @@ class ReaderApp(App[None]):
         elif search.value:
             search.value = ""
 
-    def action_toggle_read(self) -> None:
-        targets = self._targets()
-        make_read = not all(e.state.read for e in targets)
-        status = "read" if make_read else "to-read"
-        self._apply("read" if make_read else "unread", targets, lambda s: s.with_changes(status=status))
-
-    def action_mark_reading(self) -> None:
-        self._apply("reading", self._targets(), lambda s: s.with_changes(status="reading"))
-
-    def action_toggle_star(self) -> None:
-        targets = self._targets()
-        star = not all(e.state.starred for e in targets)
-        self._apply("star" if star else "unstar", targets, lambda s: s.with_changes(starred=star))
-
-    def action_edit_note(self) -> None:
-        entry = self.paper_list.current
-        if entry is None:
-            return
-
-        def save(text: str) -> None:
-            self._took(self.session.change("note", [entry.id], lambda state: state.with_changes(note=text)))
-
-        self.push_screen(NoteScreen(entry.paper.title, self.entries[entry.id].state.note, save))
-
-    def action_edit_tags(self) -> None:
-        targets = self._targets()
-        if not targets:
-            return
-        first = targets[0]
-        shown = first.state.tags if len(targets) == 1 else ()
-        title = first.paper.title if len(targets) == 1 else f"{len(targets)} selected papers (tags are added)"
-
-        def done(tags: tuple[str, ...] | None) -> None:
-            if tags is None:
-                return
-            if len(targets) == 1:
-                self._apply("tags", targets, lambda s: s.with_changes(tags=tags))
-            else:
-                self._apply("tags", targets, lambda s: s.with_changes(tags=normalise_tags([*s.tags, *tags])))
-
-        self.push_screen(TagsScreen(title, shown), done)
-
-    def _link_to(self, verb: str) -> str | None:
-        """The current paper's code link (else its first link), or None after saying so."""
-        entry = self.paper_list.current
-        if entry is None:
-            self._say("No paper here.", severity="warning")
-            return None
-        link = entry.paper.best_link
-        if link is None:
-            self._say(f"This paper has no link to {verb}.", severity="warning")
-            return None
-        return link.url
-
-    def action_copy_link(self) -> None:
-        url = self._link_to("copy")
-        if url is not None:
-            self._copy(url)
-
-    @work(thread=True, group="clipboard", exit_on_error=False)
-    def _copy(self, url: str) -> None:
-        self.post_message(messages.Copied(url, *copy_system(url)))
-
-    def on_copied(self, message: messages.Copied) -> None:
-        url, copied, detail = message.url, message.copied, message.detail
-        if copied:
-            self._say(url, title="Copied to the system clipboard")
-            return
-        self.copy_to_clipboard(url)
-        self._say(
-            f"{url}\n(no system clipboard: {detail}; sent to the terminal with OSC 52)",
-            title="Copied to the terminal clipboard",
-        )
-
-    def action_open_link(self) -> None:
-        url = self._link_to("open")
-        if url is not None:
-            self._open(url)
-
-    @work(thread=True, group="browser", exit_on_error=False)
-    def _open(self, url: str) -> None:
-        try:
-            browser = webbrowser.get()
-            if isinstance(browser, webbrowser.GenericBrowser) and browser.name in _CONSOLE_BROWSERS:
-                raise webbrowser.Error("only a text-mode browser")
-            opened = browser.open(url)
-        except webbrowser.Error as exc:
-            self.post_message(messages.Notice(f"No browser to open it ({exc}). The link: {url}", "warning"))
-            return
-        self.post_message(messages.Notice(f"Opening {url}" if opened else f"The browser did not open. The link: {url}"))
-
-    def on_notice(self, message: messages.Notice) -> None:
-        self._say(message.text, severity=message.severity)
+    def action_toggle_detail(self) -> None:
+        """Tab: the detail pane takes the keys (to scroll a long abstract), and back."""
+        if self.detail.has_focus:
+            self.paper_list.focus()
+        else:
+            self.detail.focus()
 
     def action_cycle_filter(self) -> None:
         names = [name for name, _ in FILTERS]
@@ -527,149 +437,37 @@ class ReaderApp(App[None]):
         self.sort_key = SORTS[(SORTS.index(self.sort_key) + 1) % len(SORTS)]
         self._refresh_rows()
 
-    def action_select(self) -> None:
-        self.paper_list.toggle_selected()
-        self.paper_list.action_cursor_down()
-        self._show_status()
+    # -- quitting -------------------------------------------------------------------------
 
-    def action_export(self) -> None:
-        chosen = self._targets() if self.paper_list.selected else list(self.paper_list.rows)
-        self.exporting += 1
-        self._show_status()
-        self._export([entry.id for entry in chosen], self.export_dir / EXPORT_NAME)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, ids: list[str], target: Path) -> None:
-        latest = {entry.id: entry for entry in self.store.entries()}  # another window may have written
-        entries = [latest[pid] for pid in ids if pid in latest]
-        template_path = self.settings.export.template_path()
-        template = export.PaperTemplate.from_file(template_path) if template_path else None
-        written = library.write_export(entries, "markdown", target, template=template)
-        self.post_message(messages.Exported(len(entries), str(written.absolute())))
-
-    def on_exported(self, message: messages.Exported) -> None:
-        self._say(f"{message.count} papers written to {message.path}", title="Exported")
-
-    def action_undo(self) -> None:
-        try:
-            action = self.session.undo()
-        except ReaderError as exc:
-            self._say(str(exc), title="Undo failed", severity="error")
+    async def action_quit(self) -> None:
+        """Quit, saving an open note first; if the store refuses it, say so and quit on the second try."""
+        errors = self.save_open_notes()
+        if errors and not self._quit_refused:
+            self._quit_refused = True
+            self._say(f"{errors[0]}\\nPress ctrl+q again to quit without saving it (copy your text first).",
+                      title="Note not saved", severity="error")
             return
-        if action is None:
-            self._say("Nothing to undo.")
+        self.exit()
+
+    def hang_up(self) -> None:
+        """The terminal closed (SIGHUP) or the app was told to stop: save an open note, then end.
+
+        Called from a signal handler: the work runs on the app's own loop, not in the handler.
+        """
+        loop = getattr(self, "_ui_loop", None)
+        if loop is None or loop.is_closed():
+            self.exit()
             return
-        restored = [item.id for item in action.removed]  # back at the end of the store, and so of the list
-        self._took(self.entries[pid] for pid in dict.fromkeys([*restored, *action.states]) if pid in self.entries)
-        if restored:
-            self._refresh_rows()
-        self._say(f"Undid: {action.description}")
+        loop.call_soon_threadsafe(self._hung_up)
 
-    def action_delete(self) -> None:
-        targets = self._targets()
-        if not targets:
-            return
-        what = strip_control(targets[0].paper.title) if len(targets) == 1 else f"{len(targets)} papers"
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            current = self.paper_list.current
-            ids = [e.id for e in targets]
-            if current is not None and current.id in ids:
-                self._gone_from_cursor = (current.id, self._next_row_not_in(set(ids)))
-            try:
-                removed = self.session.delete(ids, f"delete {what}")
-            except ReaderError as exc:
-                self._gone_from_cursor = (None, None)
-                self._say(str(exc), title="Not deleted", severity="error")
-                return
-            self.paper_list.selected.clear()
-            self._refresh_rows()
-            self._say(f"Deleted {what} ({len(removed)}). Press u to undo.")
-
-        self.push_screen(ConfirmScreen(f"Delete {what} and its note and tags?"), answered)
-
-    def _next_row_not_in(self, gone: set[str]) -> str | None:
-        """The id of the first row from the cursor on (else before it) that is not in ``gone``."""
-        rows, cursor = self.paper_list.rows, self.paper_list.cursor
-        after = (row.id for row in itertools.islice(rows, cursor, None) if row.id not in gone)
-        before = (row.id for row in reversed(rows[:cursor]) if row.id not in gone)
-        return next(after, None) or next(before, None)
-
-    def action_related(self) -> None:
-        entry = self.paper_list.current
-        if entry is None:
-            return
-        if self.index is None:
-            self._say("The search index is still being built.")
-            return
-        self._find_related(entry)
-
-    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
-    def _find_related(self, entry: Entry) -> None:
-        assert self.index is not None
-        hits = related.related(entry, self.index, limit=10)
-        similar = [self.entries[h.id] for h in hits if h.id in self.entries]
-        self.post_message(messages.RelatedFound(entry, similar))
-
-    def on_related_found(self, message: messages.RelatedFound) -> None:
-        self.push_screen(RelatedScreen(message.entry, message.similar), self.go_to)
-
-    def go_to(self, paper_id: str | None) -> None:
-        """Put the cursor on a paper, clearing the search and filter if they hide it."""
-        if paper_id is None or paper_id not in self.entries:
-            return
-        if all(row.id != paper_id for row in self.paper_list.rows):
-            self.filter_name = "all"
-            self.query_one("#search", Input).value = ""
-            self.query_text = ""
-            self._rows_query = ""
-            self.paper_list.show(list(self.entries.values()), keep_id=paper_id)
-            self._refresh_rows()
-        else:
-            self.paper_list.cursor = next(i for i, row in enumerate(self.paper_list.rows) if row.id == paper_id)
-        self.paper_list.focus()
-
-    def action_stats(self) -> None:
-        self._compute_stats()
-
-    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
-    def _compute_stats(self) -> None:
-        """Off the UI thread: a pass over every paper."""
-        self.post_message(messages.StatsReady(stats.compute(list(self.entries.values()))))
-
-    def on_stats_ready(self, message: messages.StatsReady) -> None:
-        self.push_screen(StatsScreen(message.figures))
-
-    def action_sync(self) -> None:
-        if not sync.is_set_up(self.store):
-            self._say("This store does not sync yet: run 'reader sync init REMOTE' once.", severity="warning")
-            return
-        self.syncing = True
-        self._show_status()
-        self._sync()
-
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def _sync(self) -> None:
-        """Fetch, merge, write and push off the UI thread; key presses meanwhile are saved as ever."""
-        report = sync.sync(self.store)
-        self.post_message(messages.Synced(report.lines(), report.synced_at, report.received.total > 0))
-
-    def on_synced(self, message: messages.Synced) -> None:
-        self.synced_at = message.synced_at
-        self._say("\n".join(message.lines), title="Synced")
-        if message.received:
-            self._start_load()  # what the other machines changed, shown now
-        self._show_status()
-
-    def action_help(self) -> None:
-        # Show the keys in force: the settings' keymap replaces the defaults.
-        keymap = self._keymap
-        shown = [(keymap.get(key.id, key.keys), key) for key in KEYS]
-        self.push_screen(HelpScreen(shown))
+    def _hung_up(self) -> None:
+        self.save_open_notes()  # nobody is there to read an error: save what can be saved
+        self.exit()
 
     # -- for tests and the command palette --------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
 
     def set_filter(self, name: str) -> None:
         self.filter_name = name

@@ -16,6 +16,7 @@ from reader.core.models import Entry
 from reader.core.search.index import SearchIndex
 from reader.core.session import Library, Rows
 from reader.core.stats import Stats
+from reader.core.triage import Ranked
 
 
 @dataclass
@@ -70,10 +71,10 @@ class Exported(Message):
 
 @dataclass
 class RelatedFound(Message):
-    """The papers most like ``entry``."""
+    """The papers most like ``entry``, each with its score."""
 
     entry: Entry
-    similar: list[Entry]
+    similar: list[tuple[Entry, float]]
 
 
 @dataclass
@@ -89,6 +90,21 @@ class Notice(Message):
 
     text: str
     severity: str = "information"
+
+
+@dataclass
+class InboxRanked(Message):
+    """The inbox in rank order, each paper with why."""
+
+    ranked: list[Ranked]
+
+
+@dataclass
+class Fetched(Message):
+    """The subscriptions fetched in the background: how many papers arrived, what failed."""
+
+    new: int
+    failures: list[str]
 
 
 @dataclass

@@ -1,10 +1,14 @@
-"""Command palette entries: the actions of the key table, each filter, and papers by title."""
+"""Command palette entries: the actions of the key table, each filter, each theme, and papers by title.
+
+Papers come after every command that matches: typing "theme" lists the
+themes before a paper with "theme" in its title.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,6 +16,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from reader.core.keymap import KEYS
 from reader.core.models import Entry
 from reader.core.search.index import SearchIndex
+
+PAPER_SCORE = 0.05  # the palette orders by score: a command's fuzzy match scores more than this
 
 
 class PaletteHost(Protocol):
@@ -24,6 +30,9 @@ class PaletteHost(Protocol):
     def run_action(self, action: str) -> Awaitable[bool]: ...
     def set_filter(self, name: str) -> None: ...
     def go_to(self, paper_id: str | None) -> None: ...
+    @property
+    def available_themes(self) -> dict[str, Any]: ...
+    def set_theme(self, name: str) -> None: ...
 
 
 class ReaderCommands(Provider):
@@ -40,6 +49,8 @@ class ReaderCommands(Provider):
         ]
         for name in ("all", "unread", "starred"):
             commands.append((f"Filter: {name}", partial(app.set_filter, name), f"show {name} papers"))
+        for theme in sorted(app.available_themes):
+            commands.append((f"Theme: {theme}", partial(app.set_theme, theme), "change the colours"))
         return commands
 
     async def discover(self) -> Hits:
@@ -61,5 +72,5 @@ class ReaderCommands(Provider):
                 continue
             label = Text("Open paper: ")
             label.append(entry.paper.title)
-            score = min(0.99, 0.5 + hit.score / 100)
+            score = PAPER_SCORE * min(1.0, hit.score / 100)  # below any command that matches
             yield Hit(score, label, partial(self.reader.go_to, hit.id), text=entry.paper.title)

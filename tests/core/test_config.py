@@ -122,8 +122,9 @@ def test_store_path_from_settings_when_no_db_given(
     assert out.splitlines()[-1] == f"{page.count} new, 0 updated, 0 unchanged"
     assert (papers / "mine.json").is_file()
     env_store = tmp_path / "env.json"
-    monkeypatch.setenv("READER_DB", str(env_store))  # the environment still wins
-    assert run(capsys, "list") == (0, "", "")
+    monkeypatch.setenv("READER_DB", str(env_store))
+    code, out, err = run(capsys, "list")  # the environment still wins: an empty store, and it says so
+    assert (code, out) == (0, "") and "the store is empty" in err
     monkeypatch.delenv("READER_DB")
     assert len(run(capsys, "list")[1].splitlines()) == page.count
 

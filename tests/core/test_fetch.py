@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,6 +21,7 @@ import pytest
 from reader import cli
 from reader.core import config, fetch
 from reader.core.importers import detect, read_file
+from tests.feedserver import serving
 from tests.realfiles import IMPORTERS, OUR_PAGE, REAL_PAGE, Page, if_present, real
 
 
@@ -124,24 +125,8 @@ def answers(request: pytest.FixtureRequest) -> Answers:
 @pytest.fixture
 def server(answers: Answers) -> Iterator[tuple[Server, str]]:
     state = Server(answers)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            state.answer(self)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = False  # server_close() joins every answer: none outlives its test
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield state, f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        state.closing.set()
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(state.answer, closing=state.closing) as url:
+        yield state, url
 
 
 @pytest.fixture

@@ -265,32 +265,6 @@ def test_cache_of_another_store_is_not_trusted(seeded: Store, page: Page, tmp_pa
 
 
 
-def test_cache_with_an_unsorted_vocabulary_still_loads_and_matches(seeded: Store, page: Page) -> None:
-    """Postings whose vocabulary is not in sorted order still load, and prefixes still match."""
-    from reader.core.search.postings import Postings, file_signature
-
-    entries = seeded.entries()
-    built = finish(Postings.build(entries))
-    assert built.vocab == sorted(built.vocab)
-    # The same postings with the words numbered backwards, as an older cache could hold them.
-    spans = [(built.offsets[i], built.offsets[i + 1]) for i in range(len(built.vocab))][::-1]
-    docs = np.concatenate([built.docs[a:b] for a, b in spans])
-    codes = np.concatenate([built.codes[a:b] for a, b in spans])
-    offsets = np.zeros(len(spans) + 1, dtype=np.int64)
-    np.cumsum([b - a for a, b in spans], out=offsets[1:])
-    old = Postings(built.ids, built.vocab[::-1], offsets, docs, codes, built.lengths)
-    cache = Layout(seeded.path).index
-    old.save(cache, file_signature(seeded.path))
-    written = cache.stat().st_mtime_ns
-
-    loaded = SearchIndex.load_or_build(entries, seeded.path)
-    assert cache.stat().st_mtime_ns == written  # used, not rebuilt
-    fresh = SearchIndex(entries)
-    for query in [*page.typo_queries, "splat", "gaus", "mixtu"]:  # typos, and prefixes while typing
-        assert loaded.search(query) == fresh.search(query), query
-        assert loaded.search(query)
-
-
 def test_loading_the_cache_goes_in_steps(seeded: Store, page: Page) -> None:
     entries = seeded.entries()
     SearchIndex.load_or_build(entries, seeded.path)  # writes the cache

@@ -91,18 +91,20 @@ def test_related_papers_share_content(seeded: Store, page: Page) -> None:
 def test_undo_puts_back_state_and_deleted_papers(seeded: Store, page: Page) -> None:
     history = History()
     first, second = (e.id for e in seeded.entries()[:2])
-    history.record_states("star", {first: seeded.entry(first).state})
-    seeded.set_state([first], starred=True, note="keep me", tags=("a",))
+    before = seeded.entry(first).state
+    after = seeded.set_state([first], starred=True, note="keep me", tags=("a",))[0].state
+    history.record_states("star, note and tags", {first: (before, after)})
     history.record_delete("delete two", seeded.delete([first, second]))
     assert seeded.count() == page.count - 2
     undone = history.undo(seeded)
-    assert undone is not None and undone.description == "delete two"
+    assert undone is not None and undone.action.description == "delete two" and not undone.left
     assert seeded.count() == page.count
     assert seeded.entry(first).state.note == "keep me"
-    history.undo(seeded)
-    state = seeded.entry(first).state
-    assert (state.status, state.starred, state.note, state.tags) == ("to-read", False, "", ())
-    assert state.starred_at is not None and state.note_at is not None  # an undo is a change: a sync merges by it
+    undone = history.undo(seeded)
+    assert undone is not None and not undone.left
+    back = seeded.entry(first).state
+    assert (back.status, back.starred, back.note, back.tags) == ("to-read", False, "", ())
+    assert back.starred_at is not None and back.note_at is not None  # an undo is a change: a sync merges by it
     assert history.undo(seeded) is None
     reopened = Store(seeded.path)
     assert reopened.count() == page.count and not reopened.entry(first).state.starred

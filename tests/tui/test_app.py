@@ -123,6 +123,8 @@ async def test_export_writes_the_shown_papers(
         await pilot.press("f", "f")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
         await pilot.press("e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
+        await pilot.press("enter")  # the prefilled file in the export folder
         target = tmp_path / "reader-notes.md"
         await wait_for(pilot, lambda: target.exists())
         text = target.read_text()
@@ -188,4 +190,4 @@ async def test_related_and_stats_screens(
         await pilot.press("escape", "question_mark")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         keys = str(app.screen.query_one("#help-keys").content.columns[1]._cells)
-        assert "Copy link" in keys and "Read/unread" in keys
+        assert "Copy" in keys and "Read+next" in keys

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
@@ -320,7 +319,7 @@ async def test_no_color_is_honoured(seeded_store: Store, page: Page, monkeypatch
         await ready(pilot)
         assert app.no_color  # Textual turns every colour to grey
         cursor_row = app.paper_list.render_line(0)
-        assert cursor_row.text.startswith(f" ·   {page.first}")
+        assert cursor_row.text.startswith(f" ·    {page.first}")
         assert all(seg.style is not None and seg.style.reverse for seg in cursor_row if seg.text.strip())
 
 
@@ -413,12 +412,14 @@ async def test_settings_remap_keys_pick_the_theme_and_shape_the_export(seeded_st
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         table = app.screen.query_one("#help-keys").content
-        assert str(table.columns[2].header) == "id (for [keymap] in the settings file)"  # not eaten as markup
+        assert str(table.columns[3].header) == "id for [keymap]"  # not eaten as markup
         rows = list(zip(*(column._cells for column in table.columns), strict=True))
-        assert (Text("x"), Text("Star"), Text("star")) in [tuple(Text(str(c)) for c in row) for row in rows]
+        assert ("x", "Star", "star") in [(str(row[0]), str(row[1]), str(row[3])) for row in rows]
         await pilot.press("escape", "f", "f")
         await wait_for(pilot, lambda: app.shown_ids() == [first.id])
         await pilot.press("e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
+        await pilot.press("enter")
         target = notes / "reader-notes.md"
         await wait_for(pilot, lambda: target.exists())
     assert f"### {first.paper.title}" in target.read_text()
@@ -453,13 +454,22 @@ def test_a_broken_settings_file_is_one_error_line(store_path: Path, tmp_path: Pa
 async def test_a_failed_export_is_reported_and_the_app_goes_on(seeded_store: Store, tmp_path: Path) -> None:
     from reader.tui import make_app
 
-    app = make_app(seeded_store, export_dir=tmp_path / "missing-folder")
+    settings = config.Settings(export=config.ExportSettings(template=str(tmp_path / "no-such-template.md")))
+    app = make_app(seeded_store, export_dir=tmp_path / "missing-folder", settings=settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
+        await pilot.press("enter")  # the dialog says the folder is missing, and stays
+        problem = app.screen.query_one("#export-problem")
+        await wait_for(pilot, lambda: "does not exist" in str(problem.content))
+        path = app.screen.query_one("#export-path", Input)
+        path.value = str(tmp_path / "notes.md")
+        await pilot.press("enter")  # now the worker fails: the template file is missing
         await wait_for(pilot, lambda: any(n.startswith("Export failed") for n in notices(app)))
+        assert "no such template file" in next(n for n in notices(app) if n.startswith("Export failed"))
         assert "exporting" not in status_text(app)
-        assert not (tmp_path / "missing-folder").exists()
+        assert not (tmp_path / "missing-folder").exists() and not (tmp_path / "notes.md").exists()
         await pilot.press("s")
         assert app.is_running and "1 starred" in status_text(app)
 

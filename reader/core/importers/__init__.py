@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.errors import InputError
-from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api, markdown_list
+from reader.core.importers import arxiv_atom, bibtex, hf_text, id_list, json_api, markdown_list, rss
 from reader.core.importers._common import Progress
 from reader.core.inputs import megabytes, read_limited
 from reader.core.models import ParsedPaper
@@ -30,6 +30,7 @@ _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("semantic-scholar-api", json_api.sniff_s2, json_api.parse),
     ("hf-api", json_api.sniff_hf, json_api.parse),
     ("arxiv-atom", arxiv_atom.sniff, arxiv_atom.parse),
+    ("rss", rss.sniff, rss.parse),
     ("bibtex", bibtex.sniff, bibtex.parse),
     ("arxiv-ids", id_list.sniff, id_list.parse),
     ("markdown-list", markdown_list.sniff, markdown_list.parse),
@@ -38,7 +39,7 @@ _FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
 _HTML = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _LONG_LINE = 1_000_000
 _JSON = set(json_api.SHAPES)  # one reader tells these apart item by item, and counts the items it reads
-_ONE_LINE_OK = {*_JSON, "arxiv-atom"}  # minified JSON and XML are one line
+_ONE_LINE_OK = {*_JSON, "arxiv-atom", "rss"}  # minified JSON and XML are one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def _not_a_list(text: str) -> str:
     """Say why nothing matched, with what the file looks like when that helps."""
     message = (
         "not a paper list: expected a Hugging Face papers page (text or Markdown), daily-papers or "
-        "Papers with Code JSON, an arXiv Atom feed, BibTeX, or a list of arXiv ids"
+        "Papers with Code JSON, an arXiv Atom feed, an RSS feed, BibTeX, or a list of arXiv ids"
     )
     longest = max((len(line) for line in text.split("\n", 1000)[:1000]), default=0)
     if longest > _LONG_LINE:

@@ -100,7 +100,7 @@ class SearchIndex:
         listed = list(entries)
         self._base = _base if _base is not None else finish(Postings.build(listed))
         self.ids: list[str] = list(self._base.ids)
-        self._position = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        self._positions: dict[str, int] | None = None  # built when a paper is first looked up by id
         self._masked = np.zeros(len(self.ids), dtype=bool)  # base postings ignored (overlay or removed)
         self._removed: set[int] = set()
         self._overlay: dict[int, dict[str, Overlaid]] = {}
@@ -156,6 +156,12 @@ class SearchIndex:
         """``opening`` run straight through."""
         return finish(cls.opening(entries, source))
 
+    def _position(self) -> dict[str, int]:
+        """Each paper's position by id (a search that only ranks never needs it)."""
+        if self._positions is None:
+            self._positions = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._positions
+
     def __len__(self) -> int:
         return len(self.ids) - len(self._removed)
 
@@ -163,11 +169,11 @@ class SearchIndex:
 
     def update(self, entry: Entry) -> None:
         """Index ``entry`` (new or changed), replacing what was indexed for it before."""
-        position = self._position.get(entry.id)
+        position = self._position().get(entry.id)
         if position is None:
             position = len(self.ids)
             self.ids.append(entry.id)
-            self._position[entry.id] = position
+            self._position()[entry.id] = position
             self._masked = np.append(self._masked, True)
         self._drop_overlay(position)
         self._removed.discard(position)
@@ -179,7 +185,7 @@ class SearchIndex:
             postings = self._overlay_postings.get(word)
             if postings is None:
                 postings = self._overlay_postings[word] = {}
-                if word not in self._base.word_id:
+                if word not in self._base:
                     self._vocab_changed()
             postings[position] = posting
 
@@ -210,7 +216,7 @@ class SearchIndex:
 
     def remove(self, paper_id: str) -> None:
         """Forget a deleted paper; it no longer matches or appears in an empty query."""
-        position = self._position.get(paper_id)
+        position = self._position().get(paper_id)
         if position is None:
             return
         self._drop_overlay(position)
@@ -225,7 +231,7 @@ class SearchIndex:
                 postings.pop(position, None)
                 if not postings:
                     del self._overlay_postings[word]
-                    if word not in self._base.word_id:
+                    if word not in self._base:
                         self._vocab_changed()
 
     def _vocab_changed(self) -> None:
@@ -236,11 +242,11 @@ class SearchIndex:
     # -- matching words -------------------------------------------------------
 
     def _known(self, word: str) -> bool:
-        return word in self._base.word_id or word in self._overlay_postings
+        return word in self._base or word in self._overlay_postings
 
     def _vocab(self) -> list[str]:
         if self._sorted_vocab is None:
-            extra = sorted(w for w in self._overlay_postings if w not in self._base.word_id)
+            extra = sorted(w for w in self._overlay_postings if w not in self._base)
             self._sorted_vocab = sorted([*self._base.vocab, *extra])  # two sorted runs (see build): one merge
         return self._sorted_vocab
 
@@ -429,7 +435,7 @@ class SearchIndex:
 
     def explain(self, query: str, paper_id: str, *, typing: bool = True) -> Explanation:
         """Why the paper ``paper_id`` ranks where it does for ``query``."""
-        position = self._position[paper_id]
+        position = self._position()[paper_id]
         matches, gaps = self._query(query, typing)
         found = [self._matched_word(match, position) for match in matches]
         return ranking.explain(matches, gaps, position, found)

@@ -15,6 +15,7 @@ papers changed since live in the index's overlay (``index.py``).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import mmap
@@ -80,7 +81,14 @@ class Postings:
         self.docs = docs
         self.codes = codes
         self.lengths = lengths  # per paper: title words, abstract words (two columns)
-        self.word_id = dict(zip(vocab, range(len(vocab)), strict=True))
+
+    def word_number(self, word: str) -> int | None:
+        """Where ``word`` stands in the vocabulary (kept sorted), or None: a bisect, no map of every word."""
+        at = bisect.bisect_left(self.vocab, word)
+        return at if at < len(self.vocab) and self.vocab[at] == word else None
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.word_number(word) is not None
 
     @classmethod
     def build(cls, entries: Sequence[Entry]) -> Steps[Postings]:
@@ -131,7 +139,7 @@ class Postings:
         return postings
 
     def postings(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]] | None:
-        index = self.word_id.get(word)
+        index = self.word_number(word)
         if index is None:
             return None
         start, end = self.offsets[index], self.offsets[index + 1]
@@ -180,11 +188,30 @@ class Postings:
             lengths = data["lengths"].reshape(-1, 2)
         except Exception:  # a damaged cache is rebuilt, whatever the damage
             return None
-        if not (yield from _consistent(ids, vocab, offsets, docs, codes, lengths, paper_ids)):
-            return None
         postings = cls(ids, vocab, offsets, docs, codes, lengths)
         yield
-        return postings
+        return postings if (yield from postings._fit(paper_ids)) else None
+
+    def _fit(self, paper_ids: Sequence[str]) -> Steps[bool]:
+        """Whether loaded arrays fit together and index exactly these papers.
+
+        The cache is keyed by the papers file's identity (see ``file_signature``):
+        the same ids in the same order, with every array well formed, is a match.
+        """
+        n, offsets, docs = len(paper_ids), self.offsets, self.docs
+        if self.ids != list(paper_ids) or self.lengths.shape != (n, 2) or self.lengths.dtype != np.int32:
+            return False
+        yield
+        if offsets.ndim != 1 or len(offsets) != len(self.vocab) + 1 or offsets.dtype != np.int64:
+            return False
+        if docs.dtype != np.int32 or self.codes.dtype != np.uint8 or len(docs) != len(self.codes):
+            return False
+        if len(offsets) and (offsets[0] != 0 or offsets[-1] != len(docs) or bool(np.any(np.diff(offsets) < 0))):
+            return False
+        if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n):
+            return False
+        yield
+        return True
 
 
 def _cache_bytes(signature: str, arrays: dict[str, npt.NDArray[Any]]) -> Iterable[bytes]:
@@ -232,36 +259,6 @@ def _text_array(text: str) -> npt.NDArray[np.uint8]:
 
 def _array_text(array: npt.NDArray[np.uint8]) -> str:
     return array.tobytes().decode("utf-8")
-
-
-def _consistent(
-    ids: list[str],
-    vocab: list[str],
-    offsets: Ints,
-    docs: npt.NDArray[np.int32],
-    codes: npt.NDArray[np.uint8],
-    lengths: npt.NDArray[np.int32],
-    paper_ids: Sequence[str],
-) -> Steps[bool]:
-    """Whether loaded arrays fit together and index exactly these papers.
-
-    The cache is keyed by the papers file's identity (see ``file_signature``):
-    the same ids in the same order, with every array well formed, is a match.
-    """
-    n = len(paper_ids)
-    if ids != list(paper_ids) or lengths.shape != (n, 2) or lengths.dtype != np.int32:
-        return False
-    yield
-    if offsets.ndim != 1 or len(offsets) != len(vocab) + 1 or offsets.dtype != np.int64:
-        return False
-    if docs.dtype != np.int32 or codes.dtype != np.uint8 or len(docs) != len(codes) or offsets[-1] != len(docs):
-        return False
-    if offsets[0] != 0 or (len(offsets) > 1 and bool(np.any(np.diff(offsets) < 0))):
-        return False
-    if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= n):
-        return False
-    yield
-    return True
 
 
 def file_signature(path: Path) -> str:

@@ -1,8 +1,9 @@
 """The query language of the search box and ``reader search``.
 
 Plain words are matched fuzzily through the search index; the rest narrows
-the result: ``is:unread`` ``is:read`` ``is:reading`` ``is:starred``
-``is:conflict`` (a note a sync kept in two versions), ``has:code``
+the result: ``is:unread`` ``is:read`` ``is:reading`` ``is:starred``, ``is:new`` (the
+inbox), ``is:watched`` (the watch list), ``is:skipped``, ``is:conflict`` (a note a sync
+kept in two versions), ``has:code``
 ``has:note`` ``has:tags`` ``has:link``, ``tag:rl``, ``year:2025`` (or
 ``year:2023..2025``), ``author:name``, ``"exact phrase"``, and ``-word`` (or
 ``-tag:x``, ``-is:read``) to exclude. ``-word`` drops every paper that
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from reader.core.models import Entry
 from reader.core.search.words import words_of
@@ -32,10 +33,28 @@ _YEAR = re.compile(r"^(\d{4})(?:\.\.(\d{4}))?$")
 _ARXIV_YEAR = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}")
 _WORD_SPAN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 
-IS_VALUES = ("unread", "read", "reading", "to-read", "starred", "conflict")
+IS_VALUES = ("unread", "read", "reading", "to-read", "starred", "new", "watched", "skipped", "conflict")
 HAS_VALUES = ("code", "note", "tags", "link", "project", "abstract")
 FIELDS = ("is", "has", "tag", "year", "author")
 WORD_SHARE = 0.5  # a paper must match half the words of a query of three or more
+
+
+class Facts(Protocol):
+    """What a query needs to know beyond a paper itself: the inbox and the watch list."""
+
+    def is_new(self, entry: Entry) -> bool: ...
+
+    def watched(self, entry: Entry) -> bool: ...
+
+
+class NoFacts:
+    """Nothing new, nothing watched: a query read without a store."""
+
+    def is_new(self, entry: Entry) -> bool:
+        return False
+
+    def watched(self, entry: Entry) -> bool:
+        return False
 
 
 @dataclass(slots=True)
@@ -91,13 +110,16 @@ def paper_year(entry: Entry) -> int | None:
     return None
 
 
-def _is(value: str) -> Predicate | None:
+def _is(value: str, facts: Facts) -> Predicate | None:
     checks: dict[str, Predicate] = {
         "unread": lambda e: not e.state.read,
         "read": lambda e: e.state.read,
         "reading": lambda e: e.state.status == "reading",
         "to-read": lambda e: e.state.status == "to-read",
         "starred": lambda e: e.state.starred,
+        "new": facts.is_new,
+        "watched": facts.watched,
+        "skipped": lambda e: e.state.skipped,
         "conflict": lambda e: e.state.conflict,
     }
     return checks.get(value)
@@ -129,13 +151,13 @@ def _year(value: str) -> Predicate | None:
     return check
 
 
-def _filter(name: str, value: str) -> tuple[Predicate | None, str | None]:
+def _filter(name: str, value: str, facts: Facts) -> tuple[Predicate | None, str | None]:
     """The predicate for ``name:value``, or why there is none."""
     folded = fold(value)
     if not folded:
         return None, f"{name}: needs a value"
     if name == "is":
-        predicate = _is(folded)
+        predicate = _is(folded, facts)
         return predicate, None if predicate else f"is:{value}? try {', '.join(IS_VALUES)}"
     if name == "has":
         predicate = _has(folded)
@@ -154,7 +176,9 @@ def _negate(predicate: Predicate) -> Predicate:
     return lambda entry: not predicate(entry)
 
 
-def parse(text: str) -> Query:
+def parse(text: str, facts: Facts | None = None) -> Query:
+    """The query ``text`` means; ``facts`` answers ``is:new`` and ``is:watched`` (else nothing is)."""
+    facts = facts or NoFacts()
     query = Query(text=text)
     for match in _TOKEN.finditer(text):
         negated, name, phrase, closing, bare = match.groups()
@@ -170,7 +194,7 @@ def parse(text: str) -> Query:
                     query.phrases.append(phrase.strip())
                 continue
         if name:
-            predicate, error = _filter(name.lower(), bare or "")
+            predicate, error = _filter(name.lower(), bare or "", facts)
             if error:
                 query.errors.append(error)
                 continue

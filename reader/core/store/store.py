@@ -112,20 +112,24 @@ def clean_state(state: ReadingState) -> ReadingState:
     return state.with_changes(note=note, tags=tags)
 
 
-def _stamp(old: ReadingState, change: Callable[[ReadingState], ReadingState], stamp: str) -> ReadingState:
-    """``change`` applied to ``old``, each field it changed stamped with when (a sync merges by these times).
+def _stamp(old: ReadingState, new: ReadingState, stamp: str, *, own_status_at: bool = False) -> ReadingState:
+    """``new`` dated now: ``changed_at``, and when each field it changed did (a sync merges by these times).
 
-    A note marked in conflict by a sync stays flagged until the note itself is edited.
+    An undo sets ``status_at`` itself (``own_status_at``: the old one back), and one that puts every
+    field back puts back ``changed_at`` too: a paper untouched before the undone action is untouched
+    again, and new again if it was in the inbox; the other fields it puts back are dated now, so a
+    sync does not let an older change on another machine win over it. A note a sync marked in
+    conflict stays flagged until the note itself is edited.
     """
-    new = clean_state(change(old))
+    new = clean_state(new)
     times: dict[str, Any] = {at: stamp for name, at in CHANGE_TIMES.items() if getattr(new, name) != getattr(old, name)}
+    if own_status_at:
+        times.pop("status_at", None)
     if new.note != old.note and new.conflict == old.conflict:
         times["conflict"] = False
-    return new.with_changes(changed_at=stamp, **times)
-
-
-def _as(state: ReadingState) -> Callable[[ReadingState], ReadingState]:
-    return lambda _: state
+    if not (own_status_at and new.changed_at != old.changed_at):
+        times["changed_at"] = stamp
+    return new.with_changes(**times)
 
 
 _STATE_DAMAGE = "damaged reading state"
@@ -166,10 +170,13 @@ class Store:
         self._lock = FileLock(self.layout.lock)  # taken at the first change: reading needs no lock
         self._thread_lock = threading.RLock()
         self.read_only: str | None = None
+        self._missed_outside_change = False  # see ``changed_on_disk``
+        self._seen: tuple[tuple[int, int, int, int] | None, ...] = ()  # the files at the last whole read
         self.last_backup: Path | None = None  # the newest backup this store made
         if not os.access(self.path.parent, os.W_OK):
             self.read_only = f"the folder {self.path.parent} cannot be written"
         self._open()
+        self._seen, self._missed_outside_change = self._signatures(), False
 
     @staticmethod
     def _table_of(db: TinyDB, name: str) -> _KeyedTable:
@@ -200,10 +207,13 @@ class Store:
                     f"{exc.strerror or exc}; the store on disk is unchanged",
                     path=self.path,
                 ) from None
+            if self._signatures() != self._seen:
+                self._missed_outside_change = True  # see ``changed_on_disk``
             try:
                 self._finish_sync()
                 yield
             finally:
+                self._seen = self._signatures()
                 self._lock.release()
 
     def _finish_sync(self) -> None:
@@ -304,6 +314,8 @@ class Store:
         other work run between batches.
         """
         with self._thread_lock:
+            self._seen = self._signatures()  # before reading: a change made meanwhile is read again later
+            self._missed_outside_change = False
             papers = self._papers_raw()  # replaced, never mutated, by a write: a stable snapshot
             abstracts = self._abstracts_raw()
             states = self._states_raw()
@@ -386,8 +398,24 @@ class Store:
             return [pid for pid in papers if pid in wanted]
 
     def entries_of(self, paper_ids: Sequence[str]) -> list[Entry]:
-        """The entries of these papers (each read on its own: for a few of a large store)."""
-        return [self.entry(pid) for pid in paper_ids]
+        """The entries of these papers, from one reading of each table (for some of a large store)."""
+        with self._thread_lock:
+            papers = self._papers_raw()
+            abstracts = self._abstracts_raw()
+            states = self._states_raw()
+        missing = next((pid for pid in paper_ids if pid not in papers), None)
+        if missing is not None:
+            raise NotFoundError(f"no paper with id {missing!r}")
+        with gc_paused(), self._naming_files():
+            return self._build([(pid, papers[pid]) for pid in paper_ids], abstracts, states)
+
+    def states_of(self, paper_ids: Iterable[str]) -> dict[str, ReadingState]:
+        """The reading states of these papers (untouched ones have the default), from one reading of the file."""
+        with self._thread_lock:
+            states = self._states_raw()
+        unread = ReadingState()
+        with self._naming_files():
+            return {pid: _state_of(pid, record) if (record := states.get(pid)) else unread for pid in paper_ids}
 
     def resolve(self, token: str) -> str:
         """An id from a full id or an unambiguous prefix of one."""
@@ -404,9 +432,27 @@ class Store:
         raise NotFoundError(f"id {token!r} is ambiguous: it starts {len(matches)} ids ({shown}, ...)")
 
     def changed_on_disk(self) -> bool:
-        """True when another process changed the store since this one last read it."""
+        """True when another process changed the store since this one last read all of it (``iter_entries``).
+
+        A write of our own re-reads the files and replaces them, after which they
+        no longer look changed; so a write that finds the files changed by someone
+        else keeps saying so here, until the next whole read shows that change
+        (stars set by a command, papers imported while the app deleted one).
+        """
         with self._thread_lock:
-            return self._papers.changed_on_disk() or self._states.changed_on_disk()
+            return self._missed_outside_change or self._signatures() != self._seen
+
+    def _signatures(self) -> tuple[tuple[int, int, int, int] | None, ...]:
+        """The two files as they are on disk now: inode, size and times (None for a missing file)."""
+        found: list[tuple[int, int, int, int] | None] = []
+        for path in (self.path, self.layout.state):
+            try:
+                st = path.stat()
+            except OSError:
+                found.append(None)
+                continue
+            found.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        return tuple(found)
 
     def records(self) -> WholeRecords:
         """The papers' whole records as on disk now (abstracts read when a record is asked for).
@@ -459,6 +505,16 @@ class Store:
         The change is saved on disk before this returns; on failure it raises
         ``StoreError`` and neither the file nor what this store reads changed.
         """
+        return [entry for _, entry in self.change_states(paper_ids, lambda _pid, state: change(state))]
+
+    def change_states(
+        self, paper_ids: Sequence[str], change: Callable[[str, ReadingState], ReadingState], *,
+        own_status_at: bool = False,
+    ) -> list[tuple[ReadingState, Entry]]:
+        """``update_states`` with the paper's id given to ``change``: each paper's state before, and its entry after.
+
+        ``own_status_at``: the change sets ``status_at`` itself (an undo puts the old one back).
+        """
         with self.locked():
             missing = [pid for pid in paper_ids if not self._paper_table.has(pid)]
             if missing:
@@ -468,30 +524,22 @@ class Store:
             self._states.forget()
             papers = {pid: self._paper(pid) for pid in paper_ids}  # a damaged record stops it before the write
             stamp = now_iso()
-            new_states = {pid: _stamp(self._state(pid), change, stamp) for pid in paper_ids}
+            before = {pid: self._state(pid) for pid in paper_ids}
+            new_states = {
+                pid: _stamp(old, change(pid, old), stamp, own_status_at=own_status_at) for pid, old in before.items()
+            }
             self._put_states({pid: state.to_dict() for pid, state in new_states.items()})
-            return [Entry(papers[pid], state) for pid, state in new_states.items()]
+            return [(before[pid], Entry(papers[pid], state)) for pid, state in new_states.items()]
+
+    def update_states_each(
+        self, paper_ids: Sequence[str], change: Callable[[str, ReadingState], ReadingState]
+    ) -> list[Entry]:
+        """Undo's write: ``change`` sees each paper's latest state under the lock and sets ``status_at`` itself."""
+        return [entry for _, entry in self.change_states(paper_ids, change, own_status_at=True)]
 
     def set_state(self, paper_ids: Sequence[str], **changes: Any) -> list[Entry]:
         """Set fields of the reading state of each paper (``status``, ``starred``, ``note``, ``tags``)."""
         return self.update_states(paper_ids, lambda state: state.with_changes(**changes))
-
-    def restore_states(self, states: dict[str, ReadingState]) -> None:
-        """Write back earlier states (undo), in one atomic write.
-
-        The fields put back are stamped now: an undo is a change like any
-        other, and a sync must not let an older change elsewhere win over it.
-        """
-        with self.locked():
-            self._states.forget()
-            stamp = now_iso()
-            present = {
-                pid: _stamp(self._state(pid), _as(state), stamp).to_dict()
-                for pid, state in states.items()
-                if self._paper_table.has(pid)
-            }
-            if present:
-                self._put_states(present)
 
     def _put_states(self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
         """Upsert and remove state records through TinyDB's table, landing as one atomic write with the stamp."""
@@ -500,6 +548,31 @@ class Store:
                 self._state_table.put(pid, record)
             if removed:
                 self._state_table.drop(removed)
+
+    # -- tables kept beside the reading states ------------------------------
+
+    def side_table(self, name: str) -> dict[str, dict[str, Any]]:
+        """A table of the state file other than the reading states (the inbox, the feeds' progress), as on disk.
+
+        Kept in the state file so that backups, restores and the lock cover it
+        like the reading states: what the user acknowledged is never in a file apart.
+        """
+        with self._thread_lock:
+            return dict(self._table(self._states, name))
+
+    def put_side(self, name: str, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
+        """Upsert and remove records of a side table, in one atomic write under the lock."""
+        if name in (STATE, META):
+            raise ValueError(f"{name!r} is not a side table")
+        with self.locked():
+            self._states.forget()
+            table = self._table_of(self._state_db, name)
+            with self._states.batch(lambda data: stamped(data, STATE)):
+                gone = [key for key in [*records, *removed] if table.has(key)]
+                if gone:
+                    table.drop(gone)  # a record is replaced whole: an upsert would keep its old fields
+                for key, record in records.items():
+                    table.put(key, record)
 
     # -- papers -------------------------------------------------------------
 
@@ -559,14 +632,22 @@ class Store:
                 self._put_states({}, removed=with_state)
             return removed
 
-    def restore_papers(self, removed: Sequence[RemovedPaper]) -> None:
-        """Put deleted papers back, with their reading state (undo of a delete)."""
+    def restore_papers(self, removed: Sequence[RemovedPaper]) -> list[str]:
+        """Put deleted papers back, with their reading state (undo of a delete).
+
+        A paper that is in the store again (imported by another process since)
+        is left as it is now; its id is returned.
+        """
         with self.locked():
             self._states.forget()
-            self.write_papers({item.id: item.record for item in removed})
-            states = {item.id: item.state for item in removed if item.state is not None}
+            papers = self._papers_raw()
+            back = [item for item in removed if item.id not in papers]
+            if back:
+                self.write_papers({item.id: item.record for item in back})
+            states = {item.id: item.state for item in back if item.state is not None}
             if states:
                 self._put_states(states)
+            return [item.id for item in removed if item not in back]
 
     # -- backups ------------------------------------------------------------
 

@@ -21,9 +21,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self._question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
+        with Vertical(id="confirm-dialog", classes="dialog"):
             yield Static(Text(self._question), markup=False)
-            yield Static(Text("y: yes · n or escape: no", style="dim"), markup=False)
+            yield Static(Text("y: yes · n or escape: no", style="dim"), classes="dialog-hint", markup=False)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

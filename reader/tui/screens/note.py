@@ -43,11 +43,11 @@ class NoteScreen(ModalScreen[None]):
         self._refused = False  # leaving failed to save once: the next escape closes anyway
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="note-dialog"):
+        with Vertical(id="note-dialog", classes="dialog"):
             heading = Text(f"Note: {self._paper_title}", overflow="ellipsis", no_wrap=True)
-            yield Static(heading, id="note-title", markup=False)
+            yield Static(heading, id="note-title", classes="dialog-title", markup=False)
             yield TextArea(self._initial, id="note-editor", soft_wrap=True, show_line_numbers=False)
-            yield Static(id="note-state", markup=False)
+            yield Static(id="note-state", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
@@ -73,7 +73,15 @@ class NoteScreen(ModalScreen[None]):
         if not self.query("#note-state"):
             return  # not composed yet (a reactive set before mount)
         state = "unsaved (saves when you pause or leave)" if self.unsaved else "saved"
-        self.query_one("#note-state", Static).update(Text(f"{state} · escape: save and close · ctrl+s: save"))
+        self.query_one("#note-state", Static).update(
+            Text(f"{state} · escape: save and close · ctrl+s: save · ctrl+q: save and quit")
+        )
+
+    def save_now(self) -> str | None:
+        """Write what is typed now (the app quits, the terminal closed); the store's refusal, if any."""
+        if self._timer is not None:
+            self._timer.stop()
+        return self._write()
 
     def action_save(self) -> bool:
         """Write the note if it changed; False (and an error notice) when the store refused it."""

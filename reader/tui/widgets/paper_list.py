@@ -9,7 +9,7 @@ are cached until the paper or the highlight changes.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -28,12 +28,26 @@ from reader.core.text import strip_control
 from reader.tui.keys import bindings
 
 _CACHE_LIMIT = 512
+# The marks before a title: selected, status, star, note or tags. The reading mark is not
+# the "…" that ends a cut title.
+SELECTED = "▌"
+STATUS_MARKS = {"to-read": "·", "reading": "◐", "read": "✓"}
+STAR = "★"
+WATCHED = "◆"  # where the star goes: a paper the watch list names
+SKIPPED = "✗"  # in place of the status mark: "not for me"
+NOTED = "✎"
+MARKS_WIDTH = 6
+
+
+def _colour_of(style: Style) -> Style:
+    """A component style's colour and weight without its background."""
+    return Style(color=style.color, bold=style.bold)
 
 
 class PaperList(ScrollView, can_focus=True):
     """A virtual list of papers with a cursor and a set of selected ids."""
 
-    BINDINGS = bindings("list")
+    BINDINGS = [*bindings("list"), *bindings("panes")]
 
     COMPONENT_CLASSES = {
         "paper-list--cursor",
@@ -57,6 +71,9 @@ class PaperList(ScrollView, can_focus=True):
         self.rows: list[Entry] = []
         self.selected: set[str] = set()
         self.terms: set[str] = set()
+        self.empty_text = ""  # shown on the first line when there is no row: why
+        self.is_watched: Callable[[Entry], bool] | None = None  # the watch list: ◆ where the star would go
+        self._watched: dict[str, bool] = {}  # by id, until the rows are replaced
         self._cache: dict[tuple[int, int, bool], Strip] = {}
 
     # -- data -----------------------------------------------------------------
@@ -81,6 +98,7 @@ class PaperList(ScrollView, can_focus=True):
             self.virtual_size = Size(self._row_width(), len(self.rows))
             if not kept:
                 self._cache.clear()
+                self._watched.clear()
                 self.refresh()
             elif shown_before < self.scroll_offset.y + self.scrollable_content_region.height:
                 self.refresh()
@@ -131,11 +149,16 @@ class PaperList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
         self.virtual_size = Size(self._row_width(), len(self.rows))
+        self.call_after_refresh(self.scroll_cursor_into_view)
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self._row_width()
         if index >= len(self.rows):
+            if index == 0 and self.empty_text:
+                return Strip([Segment(" " + self.empty_text, self.rich_style + Style(dim=True))]).crop_extend(
+                    0, width, self.rich_style
+                )
             return Strip.blank(width, self.rich_style)
         key = (index, width, index == self.cursor)
         strip = self._cache.get(key)
@@ -153,25 +176,40 @@ class PaperList(ScrollView, can_focus=True):
             base += self.get_component_rich_style("paper-list--selected")
         if is_cursor:
             base += self.get_component_rich_style("paper-list--cursor")
-        star = self.get_component_rich_style("paper-list--star")
-        code_style = self.get_component_rich_style("paper-list--code")
+        # Only the colour of a mark: its background is the row's, so the cursor bar has no gaps.
+        star = base + _colour_of(self.get_component_rich_style("paper-list--star"))
+        code_style = base + _colour_of(self.get_component_rich_style("paper-list--code"))
+        state = entry.state
         marks = [
-            Segment("▌" if entry.id in self.selected else " ", base),
-            Segment("✓" if entry.state.read else ("…" if entry.state.status == "reading" else "·"), base),
+            Segment(SELECTED if entry.id in self.selected else " ", base),
+            Segment(SKIPPED if state.skipped and not state.read else STATUS_MARKS.get(state.status, "·"), base),
             Segment(" ", base),
-            Segment("★" if entry.state.starred else " ", base + star),
+            Segment(STAR if state.starred else (WATCHED if self._is_watched(entry) else " "), star),
+            Segment(NOTED if state.note.strip() or state.tags else " ", base),
             Segment(" ", base),
         ]
         code = " code " if entry.paper.code_link else ""
-        room = max(width - 5 - len(code), 1)
+        room = max(width - MARKS_WIDTH - len(code), 1)
         title = strip_control(entry.paper.title).replace("\n", " ")
         if cell_len(title) > room:
             title = set_cell_size(title, max(room - 1, 0)).rstrip() + "…"
         padding = Segment(" " * max(room - cell_len(title), 0), base)
         segments = [*marks, *self._title_segments(title, base), padding]
         if code:
-            segments.append(Segment(code, base + code_style))
+            segments.append(Segment(code, code_style))
         return Strip(segments).crop_extend(0, width, base)
+
+    def _is_watched(self, entry: Entry) -> bool:
+        """Asked only for the rows drawn, and kept: a keyword may mean reading the abstract."""
+        if self.is_watched is None:
+            return False
+        key = entry.id
+        found = self._watched.get(key)
+        if found is None:
+            if len(self._watched) > _CACHE_LIMIT * 8:
+                self._watched.clear()
+            found = self._watched[key] = self.is_watched(entry)
+        return found
 
     def _title_segments(self, title: str, base: Style) -> list[Segment]:
         spans = highlight_spans(title, self.terms) if self.terms else []
@@ -196,10 +234,10 @@ class PaperList(ScrollView, can_focus=True):
             for key in [k for k in self._cache if k[0] == index]:
                 del self._cache[key]
             self.refresh_line(index - self.scroll_offset.y)
-        self._scroll_cursor_into_view()
+        self.scroll_cursor_into_view()
         self.post_message(self.Highlighted(self.current))
 
-    def _scroll_cursor_into_view(self) -> None:
+    def scroll_cursor_into_view(self) -> None:
         height = self.scrollable_content_region.height
         top = self.scroll_offset.y
         if self.cursor < top:
@@ -230,7 +268,11 @@ class PaperList(ScrollView, can_focus=True):
         self._move(len(self.rows))
 
     def on_click(self, event: events.Click) -> None:
-        index = event.y + self.scroll_offset.y
+        """The row under the pointer; ``event.y`` counts the border row, the content offset does not."""
+        self.focus()
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return  # the border or the scrollbar
+        index = offset.y + self.scroll_offset.y
         if 0 <= index < len(self.rows):
             self.cursor = index
-        self.focus()
