@@ -52,6 +52,11 @@ def test_reading_states_merge_field_by_field(texts: Callable[[str, str, str], tu
     assert (merged["status"], merged["note"], merged["tags"], merged["starred"]) == ("reading", "n, more", ["t", "u"],
                                                                                       True)
     assert merged["status_at"] == "2026-01-03T00:00:00+00:00"
+    # A skip is merged like the star: the later change, even one back to the old value.
+    skipped = {**base, "skipped": True, "skipped_at": "2026-01-02T00:00:00+00:00"}
+    unskipped = {**base, "skipped": False, "skipped_at": "2026-01-04T00:00:00+00:00"}
+    assert merge_states("p", base, skipped, unskipped, texts)[0]["skipped"] is False
+    assert merge_states("p", base, skipped, base, texts)[0]["skipped"] is True
     # A time without a zone is UTC; an unknown time is older than any.
     naive = {**theirs, "status_at": "2026-01-02T12:00:00"}
     assert merge_states("p", base, ours, naive, texts)[0]["status"] == "reading"
