@@ -181,3 +181,19 @@ def test_papers_found_by_their_state_come_in_store_order(tmp_path: Path) -> None
     assert store.ids_where(lambda state: state.starred) == [ids[0], ids[2]]
     assert store.ids_where(lambda state: state.read) == [ids[1]]
     assert [e.id for e in store.entries_of(store.ids_where(lambda state: state.starred))] == [ids[0], ids[2]]
+
+
+def test_a_bulk_change_of_thousands_lands_whole_and_replaces_each_record(tmp_path: Path) -> None:
+    """Every paper of a large selection changes in one write; each record is replaced, not merged into."""
+    db = tmp_path / "library.json"
+    store = Store(db)
+    library.import_parsed(store, papers(*(f"Made-up bulk paper {n}" for n in range(3000))), backup=False)
+    ids = [entry.id for entry in store.entries()]
+    store.set_state(ids[:10], note="kept", tags=("keep",))
+    store.set_state(ids, status="read")
+    store.set_state(ids[:10], note="")
+    reread = {entry.id: entry.state for entry in Store(db).entries()}
+    assert all(state.read for state in reread.values())
+    assert [reread[pid].note for pid in ids[:10]] == [""] * 10  # the new record, not the old one's note
+    assert all(reread[pid].tags == ("keep",) for pid in ids[:10])
+    store.close()

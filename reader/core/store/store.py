@@ -79,11 +79,17 @@ class _KeyedTable(Table):
     def has(self, key: str) -> bool:
         return self.contains(doc_id=key)  # type: ignore[arg-type]
 
-    def put(self, key: str, record: Mapping[str, Any]) -> None:
-        self.upsert(Document(record, doc_id=key))  # type: ignore[arg-type]
+    def replace(self, records: Mapping[str, Mapping[str, Any]], removed: Iterable[str] = ()) -> None:
+        """Put these records in whole (replacing any under their keys) and drop ``removed``.
 
-    def drop(self, keys: Iterable[str]) -> None:
-        self.remove(doc_ids=list(keys))  # type: ignore[arg-type]
+        Two table calls whatever the count: TinyDB rebuilds its table once a
+        call, so a record at a time would cost the square of a bulk change.
+        """
+        gone = [key for key in [*records, *removed] if self.has(key)]
+        if gone:
+            self.remove(doc_ids=gone)  # type: ignore[arg-type]
+        if records:
+            self.insert_multiple(Document(record, doc_id=key) for key, record in records.items())  # type: ignore[arg-type]
 
 
 class _KeyedTinyDB(TinyDB):
@@ -544,10 +550,7 @@ class Store:
     def _put_states(self, records: Mapping[str, dict[str, Any]], removed: Collection[str] = ()) -> None:
         """Upsert and remove state records through TinyDB's table, landing as one atomic write with the stamp."""
         with self._states.batch(lambda data: stamped(data, STATE)):
-            for pid, record in records.items():
-                self._state_table.put(pid, record)
-            if removed:
-                self._state_table.drop(removed)
+            self._state_table.replace(records, removed)
 
     # -- tables kept beside the reading states ------------------------------
 
@@ -568,11 +571,7 @@ class Store:
             self._states.forget()
             table = self._table_of(self._state_db, name)
             with self._states.batch(lambda data: stamped(data, STATE)):
-                gone = [key for key in [*records, *removed] if table.has(key)]
-                if gone:
-                    table.drop(gone)  # a record is replaced whole: an upsert would keep its old fields
-                for key, record in records.items():
-                    table.put(key, record)
+                table.replace(records, removed)
 
     # -- papers -------------------------------------------------------------
 
