@@ -159,14 +159,14 @@ def test_a_batch_of_tinydb_changes_lands_as_one_write_or_none(
     real = storage.write_atomically
     monkeypatch.setattr(storage, "write_atomically", lambda *args: (writes.append(args[0]), real(*args)))
     with backing.batch(lambda data: {**data, "_meta": {"schema": {"stamped": True}}}):
-        table.put("a", {"note": "one"})
-        table.put("b", {"note": "two"})
-        table.drop(["a"])
+        table.replace({"a": {"note": "one"}})
+        table.replace({"b": {"note": "two"}})
+        table.replace({}, removed=["a"])
         assert not path.exists()  # nothing on disk until the batch ends
     assert writes == [path]
     assert orjson.loads(path.read_bytes()) == {"state": {"b": {"note": "two"}}, "_meta": {"schema": {"stamped": True}}}
     with pytest.raises(RuntimeError), backing.batch(lambda data: data):
-        table.put("c", {"note": "never"})
+        table.replace({"c": {"note": "never"}})
         raise RuntimeError("stopped half way")
     assert writes == [path]
     assert table.record("c") is None and table.record("b") == {"note": "two"}
