@@ -59,13 +59,6 @@ class Row:
     failed: str = ""  # why the row could not be measured (e.g. a command exited non-zero)
 
 
-def prepared(index: SearchIndex) -> SearchIndex:
-    """The index with its vocabulary buckets built now (what ``SearchIndex.prepare()`` did; now steps)."""
-    for _ in index.preparing():
-        pass
-    return index
-
-
 def timed(action: Callable[[], Any], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -202,11 +195,11 @@ def open_store(store_path: Path, folder: Path, entries: list[Entry]) -> list[Row
 
     def ours() -> None:
         store = Store(store_path)
-        prepared(SearchIndex.load_or_build(store.entries(), store.path))
+        SearchIndex.load_or_build(store.entries(), store.path)
         store.close()
 
     build = Row("index build, no cache (in a worker)", "off the UI thread", note="then cached")
-    build.ours = timed(lambda: prepared(SearchIndex(entries)), 1)
+    build.ours = timed(lambda: SearchIndex(entries), 1)
     SearchIndex.load_or_build(entries, store_path)  # writes the cache the app finds next time
     row = Row("open store + search index ready", "usable ≤ 1.5 s", limit=1.5)
     row.ours = timed(ours, 3)
@@ -232,7 +225,7 @@ def rapidfuzz_baseline(
 
 
 def searching(store_path: Path, entries: list[Entry], folder: Path, fzf: str | None) -> list[Row]:
-    index = prepared(SearchIndex.load_or_build(entries, store_path))
+    index = SearchIndex.load_or_build(entries, store_path)
     keystroke = Row("search per keystroke (title+abstract+notes+tags)", "≤ 30 ms", limit=0.030)
     for query in TYPO_QUERIES:
         for end in range(1, len(query) + 1):

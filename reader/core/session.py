@@ -258,7 +258,9 @@ class Session:
             kept: list[tuple[Entry, float]] = []
             total, capped = 0, False
             every = chosen.is_all and not parsed.filters and not parsed.phrases  # each ranked paper is a row
-            for pid, score in zip(index.ids_at(positions), found.tolist(), strict=True):
+            ids = index.ids
+            for position, score in zip(positions.tolist(), found.tolist(), strict=True):
+                pid = ids[position]
                 if limit is not None and len(kept) == limit:
                     if every:
                         total = len(positions)

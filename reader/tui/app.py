@@ -217,7 +217,6 @@ class ReaderApp(PaperActions, Opening, OtherScreens, InboxParts, Syncing):
                     return  # a newer load took over
             self.post_message(messages.Loaded(generation, loaded))
             index = finish(SearchIndex.opening(list(loaded.entries.values()), self.store.path), pause)
-            finish(index.preparing(), pause)
         self.post_message(messages.Indexed(generation, index))
 
     def on_first_batch(self, message: messages.FirstBatch) -> None:

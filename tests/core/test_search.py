@@ -270,8 +270,7 @@ def test_loading_the_cache_goes_in_steps(seeded: Store, page: Page) -> None:
     SearchIndex.load_or_build(entries, seeded.path)  # writes the cache
     calls: list[int] = []
     loaded = finish(SearchIndex.opening(entries, seeded.path), lambda: calls.append(1))
-    finish(loaded.preparing(), lambda: calls.append(2))
-    assert calls.count(1) >= 5 and calls.count(2) >= 1
+    assert calls.count(1) >= 4
     assert loaded.search(page.typo) == SearchIndex(entries).search(page.typo)
 
 

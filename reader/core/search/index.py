@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from itertools import compress, pairwise, repeat
-from operator import attrgetter, itemgetter
+from itertools import compress, pairwise
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -81,18 +81,6 @@ class Hit(NamedTuple):
     score: float
 
 
-class _Shapes:
-    """The vocabulary's word lengths and first two letters (as code points), for picking typo candidates."""
-
-    def __init__(self, vocab: list[str]) -> None:
-        self.vocab = vocab
-        count = len(vocab)
-        padded = list(map(str.__add__, vocab, repeat("  ", count)))  # every word has two letters to read
-        self.lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=count)
-        self.first = np.fromiter(map(ord, map(itemgetter(0), padded)), dtype=np.uint32, count=count)
-        self.second = np.fromiter(map(ord, map(itemgetter(1), padded)), dtype=np.uint32, count=count)
-
-
 class SearchIndex:
     """An inverted index over the store's papers, updated one paper at a time."""
 
@@ -112,12 +100,15 @@ class SearchIndex:
             [ranking.length_norm(lengths[:, column].astype(np.float32), self._average[column]) for column in (0, 1)],
             axis=1,
         ) if len(lengths) else np.zeros((0, 2), dtype=np.float32)
-        self._sorted_vocab: list[str] | None = None
-        self._by_shape: _Shapes | None = None
+        self._extra: list[str] | None = None  # words of the overlay the base does not have, sorted
         self._expanded: dict[tuple[str, bool], dict[str, int]] = {}
         self._matched: dict[tuple[str, bool], WordMatch] = {}  # the last few words' matches: a key press adds one
         notes, tags = map(attrgetter("state.note"), listed), map(attrgetter("state.tags"), listed)
-        for entry in compress(listed, map(any, zip(notes, tags, strict=True))):  # papers with a note or tags
+        edited = {entry.id: entry for entry in compress(listed, map(any, zip(notes, tags, strict=True)))}
+        # Their positions in one pass tested in C: a few notes need no map of every paper's position.
+        for position in compress(range(len(self.ids)), map(edited.__contains__, self.ids)):
+            self._update_at(position, edited.pop(self.ids[position]))
+        for entry in edited.values():  # not among the base's papers: added at the end
             self.update(entry)
 
     @classmethod
@@ -175,6 +166,9 @@ class SearchIndex:
             self.ids.append(entry.id)
             self._position()[entry.id] = position
             self._masked = np.append(self._masked, True)
+        self._update_at(position, entry)
+
+    def _update_at(self, position: int, entry: Entry) -> None:
         self._drop_overlay(position)
         self._removed.discard(position)
         self._masked[position] = True
@@ -235,8 +229,7 @@ class SearchIndex:
                         self._vocab_changed()
 
     def _vocab_changed(self) -> None:
-        self._sorted_vocab = None
-        self._by_shape = None
+        self._extra = None
         self._expanded.clear()
 
     # -- matching words -------------------------------------------------------
@@ -244,25 +237,22 @@ class SearchIndex:
     def _known(self, word: str) -> bool:
         return word in self._base or word in self._overlay_postings
 
-    def _vocab(self) -> list[str]:
-        if self._sorted_vocab is None:
-            extra = sorted(w for w in self._overlay_postings if w not in self._base)
-            self._sorted_vocab = sorted([*self._base.vocab, *extra])  # two sorted runs (see build): one merge
-        return self._sorted_vocab
+    def _extra_words(self) -> list[str]:
+        """The overlay's words the base postings do not have (a note's, a new paper's), sorted."""
+        if self._extra is None:
+            self._extra = sorted(w for w in self._overlay_postings if w not in self._base)
+        return self._extra
 
-    def _shapes(self) -> _Shapes:
-        """Each vocabulary word's length and first two letters, as arrays (built once per vocabulary)."""
-        if self._by_shape is None:
-            finish(self.preparing())
-        assert self._by_shape is not None
-        return self._by_shape
-
-    def preparing(self) -> Steps[None]:
-        """Build the sorted vocabulary and its shapes now (e.g. in a worker), not on the first key press."""
-        vocab = self._vocab()
-        yield
-        self._by_shape = _Shapes(vocab)
-        yield
+    def _begun(self, word: str) -> list[str]:
+        """The vocabulary words ``word`` begins, in sorted order, at most ``_PREFIX_LIMIT``."""
+        found = []
+        for vocab in (self._base.vocab, self._extra_words()):
+            start = bisect.bisect_left(vocab, word)
+            for candidate in vocab[start : start + _PREFIX_LIMIT]:
+                if not candidate.startswith(word):
+                    break
+                found.append(candidate)
+        return sorted(found)[:_PREFIX_LIMIT]
 
     def _pool(self, word: str, slack: int) -> list[str]:
         """The vocabulary words a typo of ``word`` can be: about as long, sharing one of its first two letters.
@@ -270,13 +260,18 @@ class SearchIndex:
         A typo or two leave one of a word's first two letters among the first
         two of the typed word (nearly always), so the typo scan only needs
         these: a small part of the vocabulary, which keeps a key press quick.
+        The base's word shapes come with its postings (worked out once, cached).
         """
-        shapes = self._shapes()
+        shapes = self._base.shapes
         letters = np.array([ord(c) for c in set(word[:2])], dtype=np.uint32)
-        near = (shapes.lengths >= len(word) - slack) & (shapes.lengths <= len(word) + slack)
-        near &= np.isin(shapes.first, letters) | np.isin(shapes.second, letters)
-        vocab = shapes.vocab
-        return [vocab[i] for i in np.flatnonzero(near).tolist()]
+        lengths = shapes[0].astype(np.int64)
+        near = (lengths >= len(word) - slack) & (lengths <= len(word) + slack)
+        near &= np.isin(shapes[1], letters) | np.isin(shapes[2], letters)
+        vocab = self._base.vocab
+        pool = [vocab[i] for i in np.flatnonzero(near).tolist()]
+        firsts = set(word[:2])
+        pool += [w for w in self._extra_words() if abs(len(w) - len(word)) <= slack and firsts & set(w[:2])]
+        return pool
 
     def expand(self, word: str, prefix: bool = False) -> dict[str, int]:
         """The vocabulary words ``word`` stands for, each with its spelling (``ranking.EXACT``...; cached per word).
@@ -297,11 +292,7 @@ class SearchIndex:
         if self._known(word):
             found[word] = EXACT
         if prefix and len(word) >= 2:
-            vocab = self._vocab()
-            start = bisect.bisect_left(vocab, word)
-            for candidate in vocab[start : start + _PREFIX_LIMIT]:
-                if not candidate.startswith(word):
-                    break
+            for candidate in self._begun(word):
                 found.setdefault(candidate, PREFIX)
         allowed = typos_allowed(word)
         if allowed:

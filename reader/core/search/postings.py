@@ -24,7 +24,8 @@ import tempfile
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from reader.core.text import readable_latex
 TITLE, ABSTRACT = 1, 2  # field codes in the low two bits of a posting's code
 SLOT_BITS = 2
 MAX_SLOT = 63  # title places and abstract counts beyond this are stored as this
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _STEP_PAPERS = 200  # papers between two steps while the postings are built
 _CACHE_MAGIC = b"reader search index %d\n" % CACHE_VERSION
 _ALIGN = 64
@@ -56,6 +57,17 @@ def abstract_text(entry: Entry) -> str:
     if "\\" in abstract or "~" in abstract or "--" in abstract:
         return readable_latex(abstract)
     return abstract
+
+
+def word_shapes(words: list[str]) -> npt.NDArray[np.uint32]:
+    """Each word's length and first two letters (as code points; a space for none): what a typo can change."""
+    count = len(words)
+    padded = list(map(str.__add__, words, repeat("  ", count)))
+    shapes = np.zeros((3, count), dtype=np.uint32)  # a row per feature: each one contiguous
+    shapes[0] = np.fromiter(map(len, words), dtype=np.uint32, count=count)
+    shapes[1] = np.fromiter(map(ord, map(itemgetter(0), padded)), dtype=np.uint32, count=count)
+    shapes[2] = np.fromiter(map(ord, map(itemgetter(1), padded)), dtype=np.uint32, count=count)
+    return shapes
 
 
 def title_places(words: list[str]) -> dict[str, int]:
@@ -74,6 +86,7 @@ class Postings:
         docs: npt.NDArray[np.int32],
         codes: npt.NDArray[np.uint8],
         lengths: npt.NDArray[np.int32],
+        shapes: npt.NDArray[np.uint32] | None = None,
     ) -> None:
         self.ids = ids
         self.vocab = vocab
@@ -81,6 +94,7 @@ class Postings:
         self.docs = docs
         self.codes = codes
         self.lengths = lengths  # per paper: title words, abstract words (two columns)
+        self.shapes = word_shapes(vocab) if shapes is None else shapes  # per word: length, first two letters
 
     def word_number(self, word: str) -> int | None:
         """Where ``word`` stands in the vocabulary (kept sorted), or None: a bisect, no map of every word."""
@@ -156,6 +170,7 @@ class Postings:
             "docs": self.docs,
             "codes": self.codes,
             "lengths": self.lengths.ravel(),
+            "shapes": self.shapes.ravel(),
         }
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
@@ -186,9 +201,10 @@ class Postings:
             yield
             offsets, docs, codes = data["offsets"], data["docs"], data["codes"]
             lengths = data["lengths"].reshape(-1, 2)
+            shapes = data["shapes"].reshape(3, -1)
         except Exception:  # a damaged cache is rebuilt, whatever the damage
             return None
-        postings = cls(ids, vocab, offsets, docs, codes, lengths)
+        postings = cls(ids, vocab, offsets, docs, codes, lengths, shapes)
         yield
         return postings if (yield from postings._fit(paper_ids)) else None
 
@@ -205,6 +221,8 @@ class Postings:
         if offsets.ndim != 1 or len(offsets) != len(self.vocab) + 1 or offsets.dtype != np.int64:
             return False
         if docs.dtype != np.int32 or self.codes.dtype != np.uint8 or len(docs) != len(self.codes):
+            return False
+        if self.shapes.shape != (3, len(self.vocab)) or self.shapes.dtype != np.uint32:
             return False
         if len(offsets) and (offsets[0] != 0 or offsets[-1] != len(docs) or bool(np.any(np.diff(offsets) < 0))):
             return False

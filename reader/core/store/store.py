@@ -401,7 +401,7 @@ class Store:
                     raise
             papers = self._papers_raw()
             wanted = {str(doc.doc_id) for doc in found}
-            return [pid for pid in papers if pid in wanted]
+            return list(filter(wanted.__contains__, papers))  # store order, tested in C
 
     def entries_of(self, paper_ids: Sequence[str]) -> list[Entry]:
         """The entries of these papers, from one reading of each table (for some of a large store)."""
