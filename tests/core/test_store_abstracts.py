@@ -21,8 +21,7 @@ from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import Entry, ParsedPaper
 from reader.core.search.query import parse as parse_query
-from reader.core.store import Store
-from reader.core.store import files as storage
+from reader.core.store import Store, files, lines, places
 from reader.core.store.doctor import diagnose
 from reader.core.store.layout import Layout
 from reader.core.store.schema import SCHEMA_VERSION
@@ -110,16 +109,16 @@ def test_papers_read_the_snapshot_they_came_from(store: Store, store_path: Path)
     assert texts(store.entries())["Echidna Embeddings"] == ("Spiky embeddings.", "Spiky embeddings.", True)
 
 
-def saved_places(path: Path) -> dict[str, storage.Places]:
+def saved_places(path: Path) -> dict[str, places.Places]:
     """The places kept beside ``path``, read as the store reads them."""
-    found = storage.unpack_places(Layout(path).places.read_bytes(), storage.signature_of(path))
+    found = places.unpack_places(Layout(path).places.read_bytes(), files.signature_of(path))
     assert found is not None
     return found
 
 
-def keep_places(path: Path, places: dict[str, storage.Places]) -> None:
-    """Write ``places`` beside ``path`` as if the last write had put them there (the signature fits)."""
-    Layout(path).places.write_bytes(storage.pack_places(places, storage.signature_of(path)))
+def keep_places(path: Path, kept: dict[str, places.Places]) -> None:
+    """Write ``kept`` beside ``path`` as if the last write had put them there (the signature fits)."""
+    Layout(path).places.write_bytes(places.pack_places(kept, files.signature_of(path)))
 
 
 @pytest.mark.parametrize(
@@ -128,21 +127,21 @@ def keep_places(path: Path, places: dict[str, storage.Places]) -> None:
 )
 def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, damage: str) -> None:
     import_papers(store, PAPERS)
-    places = Layout(store_path).places
-    assert places.exists()
+    places_file = Layout(store_path).places_file
+    assert places_file.exists()
     saved = saved_places(store_path)
     abstracts = saved["abstracts"]
     if damage == "missing":
-        places.unlink()
+        places_file.unlink()
     elif damage == "garbage":
-        places.write_bytes(b"\x00not json")
+        places_file.write_bytes(b"\x00not json")
     elif damage == "fifo":  # a FIFO would block a plain read for ever
-        places.unlink()
-        os.mkfifo(places)
+        places_file.unlink()
+        os.mkfifo(places_file)
     elif damage == "stale":  # from an older write of the file
-        shutil.copy(places, places.with_suffix(".old"))
+        shutil.copy(places_file, places_file.with_suffix(".old"))
         import_papers(store, [ParsedPaper(title="Platypus Pooling", abstract="Pooling, but for platypuses.")])
-        shutil.copy(places.with_suffix(".old"), places)
+        shutil.copy(places_file.with_suffix(".old"), places_file)
     else:  # the signature fits but the places do not (an edit that kept size and times, or a crafted file)
         if damage == "wrong start":
             abstracts.start += 1
@@ -200,26 +199,26 @@ def test_a_damaged_abstract_is_reported_not_half_read(store: Store, store_path: 
     ],
 )
 def test_an_odd_stored_table_goes_to_the_whole_file_parse(variant: bytes) -> None:
-    assert storage.parse_lines(io.BytesIO(variant), ("abstracts",)) is None
+    assert lines.parse_lines(io.BytesIO(variant), ("abstracts",)) is None
 
 
 def test_a_stored_table_reads_what_was_dumped(tmp_path: Path) -> None:
-    data: storage.Tables = {
+    data: files.Tables = {
         "_meta": {"schema": {"version": 2}},
         "papers": {"a": {"title": "A"}, "b": {"title": "B"}},
         "abstracts": {"a": {"abstract": "x, \"y\"\n}"}, "b": {"abstract": "Ünïcödé", "abstract_raw": "U"}},
         "after": {},
     }
     file = tmp_path / "tables.json"
-    file.write_bytes(storage.dump_tables(data))
+    file.write_bytes(lines.dump_tables(data))
     with file.open("rb") as handle:
-        parsed = storage.parse_lines(handle, ("abstracts",))
+        parsed = lines.parse_lines(handle, ("abstracts",))
     assert parsed is not None
     table = parsed["abstracts"]
-    assert isinstance(table, storage.StoredTable)
+    assert isinstance(table, lines.StoredTable)
     assert dict(table.items()) == data["abstracts"]
     assert {**parsed, "abstracts": dict(table.items())} == data
-    assert storage.dump_tables(parsed) == file.read_bytes()  # written again as it was, unparsed
+    assert lines.dump_tables(parsed) == file.read_bytes()  # written again as it was, unparsed
 
 
 def test_a_schema_1_store_is_split_after_a_backup(tmp_path: Path) -> None:

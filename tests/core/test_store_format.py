@@ -17,8 +17,7 @@ from tinydb.storages import JSONStorage
 from reader.core import library
 from reader.core.importers import ParsedFile
 from reader.core.models import Abstract, Link, Paper, ParsedPaper, compact_record
-from reader.core.store import Store
-from reader.core.store import files as storage
+from reader.core.store import Store, files, lines
 
 
 def made_up(count: int, start: int = 0) -> list[ParsedPaper]:
@@ -118,16 +117,16 @@ def test_store_reopens_identically_and_the_file_is_plain_json(store: Store, stor
         assert reopened.entries() == before
     finally:
         reopened.close()
-    assert storage.parse_lines(io.BytesIO(raw)) == whole
+    assert lines.parse_lines(io.BytesIO(raw)) == whole
 
 
 def test_line_reader_agrees_with_a_whole_file_parse_on_damaged_files() -> None:
     """Any cut or changed byte: the line reader returns what orjson reads, or hands over (None)."""
     rng = random.Random(7)
     records = {f"k{i}\n": {"a": "x\n},", "n": i} for i in range(5)}
-    data: storage.Tables = {"_meta": {"schema": {"version": 1}}, "papers": records}
-    raw = storage.dump_tables(data)
-    assert storage.parse_lines(io.BytesIO(raw)) == data
+    data: files.Tables = {"_meta": {"schema": {"version": 1}}, "papers": records}
+    raw = lines.dump_tables(data)
+    assert lines.parse_lines(io.BytesIO(raw)) == data
     variants = [raw[:cut] for cut in range(len(raw))]
     for _ in range(200):
         changed = bytearray(raw)
@@ -135,7 +134,7 @@ def test_line_reader_agrees_with_a_whole_file_parse_on_damaged_files() -> None:
         variants.append(bytes(changed))
     handed_over = 0
     for variant in variants:
-        got = storage.parse_lines(io.BytesIO(variant))
+        got = lines.parse_lines(io.BytesIO(variant))
         try:
             want = orjson.loads(variant)
         except orjson.JSONDecodeError:
@@ -146,15 +145,15 @@ def test_line_reader_agrees_with_a_whole_file_parse_on_damaged_files() -> None:
 
 
 def test_line_reader_parses_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    data: storage.Tables = {"papers": {f"p{i}": {"n": i} for i in range(7)}, "_meta": {"schema": {"version": 1}}}
+    data: files.Tables = {"papers": {f"p{i}": {"n": i} for i in range(7)}, "_meta": {"schema": {"version": 1}}}
     for chunk in (1, 2, 3, 7, 100):
-        monkeypatch.setattr(storage, "_CHUNK", chunk)
-        raw = storage.dump_tables(data)
-        assert storage.parse_lines(io.BytesIO(raw)) == data
+        monkeypatch.setattr(lines, "_CHUNK", chunk)
+        raw = lines.dump_tables(data)
+        assert lines.parse_lines(io.BytesIO(raw)) == data
         no_comma = raw.replace(b'"p2":{"n":2},', b'"p2":{"n":2}')
-        assert storage.parse_lines(io.BytesIO(no_comma)) is None
+        assert lines.parse_lines(io.BytesIO(no_comma)) is None
         extra_comma = raw.replace(b'"p6":{"n":6}', b'"p6":{"n":6},')
-        assert storage.parse_lines(io.BytesIO(extra_comma)) is None
+        assert lines.parse_lines(io.BytesIO(extra_comma)) is None
 
 
 def test_a_damaged_line_file_is_refused_with_the_usual_error(store: Store, store_path: Path) -> None:

@@ -43,9 +43,11 @@ from reader.core.errors import NotFoundError, StoreError
 from reader.core.heap import gc_paused
 from reader.core.models import CHANGE_TIMES, Abstract, Entry, Paper, ReadingState, StoredAbstract
 from reader.core.store.backups import list_backups, make_backup
-from reader.core.store.files import AtomicJSONStorage, Kept, Places, StoredTable, Tables, dump_lines
+from reader.core.store.files import Tables
 from reader.core.store.layout import Layout, resolve_store_location
+from reader.core.store.lines import Kept, StoredTable, dump_lines
 from reader.core.store.lock import FileLock, LockTimeout
+from reader.core.store.places import Places
 from reader.core.store.schema import (
     ABSTRACTS,
     META,
@@ -58,6 +60,7 @@ from reader.core.store.schema import (
     stamped,
 )
 from reader.core.store.staged import is_ready, roll_forward
+from reader.core.store.storage import AtomicJSONStorage
 from reader.core.text import strip_control
 
 LOCK_TIMEOUT = 15.0

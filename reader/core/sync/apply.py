@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader.core.store import Store, staged
-from reader.core.store.files import Places
+from reader.core.store.places import Places
 from reader.core.store.schema import ABSTRACTS, PAPERS
 from reader.core.sync.git import Git
 from reader.core.sync.merging import Side
