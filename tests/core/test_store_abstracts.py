@@ -127,7 +127,7 @@ def keep_places(path: Path, kept: dict[str, places.Places]) -> None:
 )
 def test_the_places_file_is_only_a_shortcut(store: Store, store_path: Path, damage: str) -> None:
     import_papers(store, PAPERS)
-    places_file = Layout(store_path).places_file
+    places_file = Layout(store_path).places
     assert places_file.exists()
     saved = saved_places(store_path)
     abstracts = saved["abstracts"]
