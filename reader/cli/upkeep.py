@@ -61,8 +61,7 @@ def check_app_setting(key: str, value: str, path: Path) -> None:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Works on the files a normal open refuses, so it never opens a ``Store``."""
-    from reader.core import config
-    from reader.core.store import doctor
+    from reader.core import config, doctor
 
     report = doctor.diagnose(config.store_location(args.db)[0])
     print(strip_control(doctor.render(report)))
@@ -72,8 +71,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from reader.core import config
-    from reader.core.store import doctor
+    from reader.core import config, doctor
 
     done = doctor.restore(config.store_location(args.db)[0], args.backup)
     print(one_line(f"restored the store from {done.source}"))

@@ -78,6 +78,6 @@ def read_limited(path: Path, limit: int) -> bytes:
                 read += len(chunk)
     finally:
         os.close(fd)
-    if read > limit:  # the file grew after it was measured
+    if read > limit:  # the file grew after its size was taken
         raise _too_large(read, limit, path)
     return b"".join(chunks)

@@ -18,11 +18,11 @@ import orjson
 import pytest
 
 from reader.core import library
+from reader.core.doctor import diagnose
 from reader.core.importers import ParsedFile
 from reader.core.models import Entry, ParsedPaper
 from reader.core.search.query import parse as parse_query
 from reader.core.store import Store, files, lines, places
-from reader.core.store.doctor import diagnose
 from reader.core.store.layout import Layout
 from reader.core.store.schema import SCHEMA_VERSION
 

@@ -8,11 +8,11 @@ import orjson
 import pytest
 from tinydb.table import Document
 
-from reader.core import library
+from reader.core import doctor, library
 from reader.core.errors import StoreError
 from reader.core.importers import ParsedFile
 from reader.core.models import ParsedPaper
-from reader.core.store import Store, doctor, storage
+from reader.core.store import Store, storage
 from reader.core.store.backups import BACKUPS_KEPT
 from reader.core.store.layout import temp_prefix
 from reader.core.store.schema import SCHEMA_VERSION

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from reader.core import sync
+from reader.core.doctor import diagnose
 from reader.core.errors import StoreError
 from reader.core.store import Store, staged
-from reader.core.store.doctor import diagnose
 from reader.core.store.layout import Layout
 from tests.safety.conftest import clean_env
 from tests.sync.conftest import PAPERS, Machine, ids, import_into, made_up, settle
