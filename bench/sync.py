@@ -32,7 +32,7 @@ from reader.core.importers import ParsedFile
 from reader.core.models import ReadingState
 from reader.core.store import Store
 from reader.core.store.files import write_atomically
-from reader.core.store.store import now_iso
+from reader.core.store.records import now_iso
 
 sys.path.insert(0, str(Path(__file__).parent))
 from run import corpus, fmt, p95

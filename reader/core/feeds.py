@@ -38,7 +38,7 @@ from reader.core.config import FetchSettings
 from reader.core.errors import ReaderError
 from reader.core.importers import ParsedFile, decode, parse_text
 from reader.core.store import Store
-from reader.core.store.store import now_iso
+from reader.core.store.records import now_iso
 from reader.core.subscriptions import Subscription
 
 FEEDS = "feeds"

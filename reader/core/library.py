@@ -22,7 +22,7 @@ from reader.core.models import Entry, ParsedPaper
 from reader.core.store import Store
 from reader.core.store.files import write_atomically
 from reader.core.store.layout import Layout
-from reader.core.store.store import now_iso
+from reader.core.store.records import now_iso
 from reader.core.text import is_text, strip_control
 
 Progress = Callable[[int, int, Path], None]  # done, total, the file

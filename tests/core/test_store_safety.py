@@ -15,8 +15,8 @@ from reader.core.models import ParsedPaper
 from reader.core.store import Store, storage
 from reader.core.store.backups import BACKUPS_KEPT
 from reader.core.store.layout import temp_prefix
+from reader.core.store.records import KeyedTable, KeyedTinyDB
 from reader.core.store.schema import SCHEMA_VERSION
-from reader.core.store.store import _KeyedTable, _KeyedTinyDB
 
 
 def papers(*titles: str) -> list[ParsedFile]:
@@ -28,9 +28,9 @@ def test_a_failed_write_through_tinydb_does_not_stay_in_the_cache(
 ) -> None:
     """TinyDB's _update_table mutates the cached dict before write(): the storage must forget it."""
     path = tmp_path / "t.json"
-    db = _KeyedTinyDB(path, storage=storage.AtomicJSONStorage)
+    db = KeyedTinyDB(path, storage=storage.AtomicJSONStorage)
     table = db.table("papers")
-    assert isinstance(table, _KeyedTable)
+    assert isinstance(table, KeyedTable)
     table.upsert(Document({"title": "saved"}, doc_id="a"))
 
     def no_space(src: object, dst: object) -> None:
@@ -149,9 +149,9 @@ def test_a_batch_of_tinydb_changes_lands_as_one_write_or_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "t.state.json"
-    db = _KeyedTinyDB(path, storage=storage.AtomicJSONStorage)
+    db = KeyedTinyDB(path, storage=storage.AtomicJSONStorage)
     table = db.table("state", cache_size=0)
-    assert isinstance(table, _KeyedTable)
+    assert isinstance(table, KeyedTable)
     backing = db.storage
     assert isinstance(backing, storage.AtomicJSONStorage)
     writes: list[object] = []

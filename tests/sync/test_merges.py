@@ -11,7 +11,7 @@ from reader.core import library, sync
 from reader.core.models import ParsedPaper
 from reader.core.search import query
 from reader.core.store import Store
-from reader.core.store.store import now_iso
+from reader.core.store.records import now_iso
 from tests.realfiles import Page
 from tests.sync.conftest import Machine, ids, import_into, made_up, settle
 

@@ -31,23 +31,31 @@ import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document, Table
 
 from reader.core.errors import NotFoundError, StoreError
 from reader.core.heap import gc_paused
-from reader.core.models import CHANGE_TIMES, Abstract, Entry, Paper, ReadingState, StoredAbstract
+from reader.core.models import Entry, Paper, ReadingState
 from reader.core.store.backups import list_backups, make_backup
 from reader.core.store.files import Tables
 from reader.core.store.layout import Layout, resolve_store_location
 from reader.core.store.lines import Kept, StoredTable, dump_lines
 from reader.core.store.lock import FileLock, LockTimeout
 from reader.core.store.places import Places
+from reader.core.store.records import (
+    STATE_DAMAGE,
+    KeyedTable,
+    KeyedTinyDB,
+    RemovedPaper,
+    WholeRecords,
+    now_iso,
+    stamp_state,
+    state_of,
+    stored_abstract,
+)
 from reader.core.store.schema import (
     ABSTRACTS,
     META,
@@ -61,100 +69,26 @@ from reader.core.store.schema import (
 )
 from reader.core.store.staged import is_ready, roll_forward
 from reader.core.store.storage import AtomicJSONStorage
-from reader.core.text import strip_control
 
 LOCK_TIMEOUT = 15.0
 
 
-class _KeyedTable(Table):
-    """A TinyDB table whose documents are keyed by the paper id instead of a counter.
-
-    TinyDB types document ids as ints; these few methods say "str" once.
-    """
-
-    document_id_class = str  # type: ignore[assignment]
-
-    def record(self, key: str) -> Document | None:
-        found = self.get(doc_id=key)  # type: ignore[call-overload]
-        assert found is None or isinstance(found, Document)
-        return found
-
-    def has(self, key: str) -> bool:
-        return self.contains(doc_id=key)  # type: ignore[arg-type]
-
-    def replace(self, records: Mapping[str, Mapping[str, Any]], removed: Iterable[str] = ()) -> None:
-        """Put these records in whole (replacing any under their keys) and drop ``removed``.
-
-        Two table calls whatever the count: TinyDB rebuilds its table once a
-        call, so a record at a time would cost the square of a bulk change.
-        """
-        gone = [key for key in [*records, *removed] if self.has(key)]
-        if gone:
-            self.remove(doc_ids=gone)  # type: ignore[arg-type]
-        if records:
-            self.insert_multiple(Document(record, doc_id=key) for key, record in records.items())  # type: ignore[arg-type]
 
 
-class _KeyedTinyDB(TinyDB):
-    table_class = _KeyedTable
 
 
-@dataclass(frozen=True, slots=True)
-class RemovedPaper:
-    """A deleted paper with its reading state, kept so the delete can be undone."""
-
-    id: str
-    record: dict[str, Any]
-    state: dict[str, Any] | None
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def clean_state(state: ReadingState) -> ReadingState:
-    """Notes and tags are shown in a terminal: no escape sequences, whoever typed them."""
-    note = strip_control(state.note)
-    tags = tuple(t for t in (strip_control(tag).strip() for tag in state.tags) if t)
-    if note == state.note and tags == state.tags:
-        return state
-    return state.with_changes(note=note, tags=tags)
 
 
-def _stamp(old: ReadingState, new: ReadingState, stamp: str, *, own_status_at: bool = False) -> ReadingState:
-    """``new`` dated now: ``changed_at``, and when each field it changed did (a sync merges by these times).
-
-    An undo sets ``status_at`` itself (``own_status_at``: the old one back), and one that puts every
-    field back puts back ``changed_at`` too: a paper untouched before the undone action is untouched
-    again, and new again if it was in the inbox; the other fields it puts back are dated now, so a
-    sync does not let an older change on another machine win over it. A note a sync marked in
-    conflict stays flagged until the note itself is edited.
-    """
-    new = clean_state(new)
-    times: dict[str, Any] = {at: stamp for name, at in CHANGE_TIMES.items() if getattr(new, name) != getattr(old, name)}
-    if own_status_at:
-        times.pop("status_at", None)
-    if new.note != old.note and new.conflict == old.conflict:
-        times["conflict"] = False
-    if not (own_status_at and new.changed_at != old.changed_at):
-        times["changed_at"] = stamp
-    return new.with_changes(**times)
 
 
-_STATE_DAMAGE = "damaged reading state"
 
 
-def _state_of(paper_id: str, record: Mapping[str, Any]) -> ReadingState:
-    """``ReadingState.from_dict``, its damage said to be in a reading state (the state file)."""
-    try:
-        return ReadingState.from_dict(record, paper_id)
-    except StoreError as exc:
-        raise StoreError(exc.detail.replace("damaged record", _STATE_DAMAGE, 1)) from None
 
 
-def _abstract(abstracts: Mapping[str, dict[str, Any]], paper_id: str) -> Abstract | None:
-    """Where a paper's abstract is read from; None when it has none (or it sits in its record)."""
-    return StoredAbstract(abstracts, paper_id) if paper_id in abstracts else None
 
 
 class Store:
@@ -169,10 +103,10 @@ class Store:
         self.path = resolve_store_location(Path(path))
         self.layout = Layout(self.path)
         self.hint = self.layout.damage_hint()
-        self._papers_db = _KeyedTinyDB(
+        self._papers_db = KeyedTinyDB(
             self.path, storage=AtomicJSONStorage, hint=self.hint, stored=(PAPERS, ABSTRACTS), places=self.layout.places
         )
-        self._state_db = _KeyedTinyDB(self.layout.state, storage=AtomicJSONStorage, hint=self.hint)
+        self._state_db = KeyedTinyDB(self.layout.state, storage=AtomicJSONStorage, hint=self.hint)
         # Tables without TinyDB's query cache: another process may change the files at any time.
         self._paper_table = self._table_of(self._papers_db, PAPERS)
         self._state_table = self._table_of(self._state_db, STATE)
@@ -188,9 +122,9 @@ class Store:
         self._seen, self._missed_outside_change = self._signatures(), False
 
     @staticmethod
-    def _table_of(db: TinyDB, name: str) -> _KeyedTable:
+    def _table_of(db: TinyDB, name: str) -> KeyedTable:
         table = db.table(name, cache_size=0)
-        assert isinstance(table, _KeyedTable)
+        assert isinstance(table, KeyedTable)
         return table
 
     # -- locking, schema and migration ---------------------------------------
@@ -343,8 +277,8 @@ class Store:
         unread = ReadingState()  # most papers have no state yet: they share one (it is immutable)
         return [
             Entry(
-                Paper.from_dict(pid, rec, _abstract(abstracts, pid)),
-                _state_of(pid, st) if (st := states.get(pid)) else unread,
+                Paper.from_dict(pid, rec, stored_abstract(abstracts, pid)),
+                state_of(pid, st) if (st := states.get(pid)) else unread,
             )
             for pid, rec in papers
         ]
@@ -357,7 +291,7 @@ class Store:
         except StoreError as exc:
             if exc.path is not None:
                 raise
-            in_state = exc.detail.startswith(_STATE_DAMAGE)
+            in_state = exc.detail.startswith(STATE_DAMAGE)
             raise StoreError(exc.detail, path=self.layout.state if in_state else self.path) from None
 
     def ids(self) -> list[str]:
@@ -382,11 +316,11 @@ class Store:
         if record is None:
             raise NotFoundError(f"no paper with id {paper_id!r}")
         with self._naming_files():
-            return Paper.from_dict(paper_id, record, _abstract(self._abstracts_raw(), paper_id))
+            return Paper.from_dict(paper_id, record, stored_abstract(self._abstracts_raw(), paper_id))
 
     def _state(self, paper_id: str) -> ReadingState:
         with self._naming_files():
-            return _state_of(paper_id, self._state_table.record(paper_id) or {})
+            return state_of(paper_id, self._state_table.record(paper_id) or {})
 
     def ids_where(self, test: Callable[[ReadingState], bool]) -> list[str]:
         """The ids of the papers whose reading state passes ``test``, in store order.
@@ -400,7 +334,7 @@ class Store:
                     found = self._state_table.search(lambda record: test(ReadingState.from_dict(record)))
                 except StoreError:  # TinyDB hands the test a record without its id: find the damaged one by id
                     for pid, record in self._states_raw().items():
-                        _state_of(pid, record)
+                        state_of(pid, record)
                     raise
             papers = self._papers_raw()
             wanted = {str(doc.doc_id) for doc in found}
@@ -424,7 +358,7 @@ class Store:
             states = self._states_raw()
         unread = ReadingState()
         with self._naming_files():
-            return {pid: _state_of(pid, record) if (record := states.get(pid)) else unread for pid in paper_ids}
+            return {pid: state_of(pid, record) if (record := states.get(pid)) else unread for pid in paper_ids}
 
     def resolve(self, token: str) -> str:
         """An id from a full id or an unambiguous prefix of one."""
@@ -535,7 +469,8 @@ class Store:
             stamp = now_iso()
             before = {pid: self._state(pid) for pid in paper_ids}
             new_states = {
-                pid: _stamp(old, change(pid, old), stamp, own_status_at=own_status_at) for pid, old in before.items()
+                pid: stamp_state(old, change(pid, old), stamp, own_status_at=own_status_at)
+                for pid, old in before.items()
             }
             self._put_states({pid: state.to_dict() for pid, state in new_states.items()})
             return [(before[pid], Entry(papers[pid], state)) for pid, state in new_states.items()]
@@ -667,27 +602,6 @@ class Store:
         self._state_db.close()
 
 
-class WholeRecords(Mapping[str, dict[str, Any]]):
-    """Paper records joined with their abstracts, each read from the file when asked for."""
-
-    def __init__(self, papers: Mapping[str, dict[str, Any]], abstracts: Mapping[str, dict[str, Any]]) -> None:
-        self.papers = papers
-        self.abstracts = abstracts
-
-    def __getitem__(self, paper_id: str) -> dict[str, Any]:
-        record = self.papers[paper_id]
-        if paper_id in self.abstracts:
-            return {**record, **self.abstracts[paper_id]}
-        return record
-
-    def __contains__(self, paper_id: object) -> bool:
-        return paper_id in self.papers
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.papers)
-
-    def __len__(self) -> int:
-        return len(self.papers)
 
 
-__all__ = ["LOCK_TIMEOUT", "META", "RemovedPaper", "Store", "WholeRecords", "clean_state", "now_iso"]
+__all__ = ["LOCK_TIMEOUT", "META", "Store"]

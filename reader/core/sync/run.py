@@ -21,8 +21,9 @@ from pathlib import Path
 import orjson
 
 from reader.core.store import Store, staged
+from reader.core.store.records import now_iso
 from reader.core.store.schema import SCHEMA_VERSION
-from reader.core.store.store import LOCK_TIMEOUT, now_iso
+from reader.core.store.store import LOCK_TIMEOUT
 from reader.core.sync.apply import Counts, apply, diff
 from reader.core.sync.git import HEAD_REF, NETWORK_TIMEOUT, REMOTE, TRACKING, Git, SyncError
 from reader.core.sync.merging import Merge, Outcome, Side
