@@ -472,9 +472,6 @@ class ReaderApp(PaperActions, Opening, OtherScreens, InboxParts, Syncing):
         self.filter_name = name
         self._refresh_rows()
 
-    def run_search(self, text: str) -> None:
-        self.query_one("#search", Input).value = text
-
     def shown_ids(self) -> list[str]:
         return [row.id for row in self.paper_list.rows]
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import orjson
 
@@ -306,7 +305,3 @@ def status(store: Store, *, ask_remote: bool = True) -> SyncStatus:
     to_receive = (diff(git, base, theirs, records=False)[0].counts()
                   if theirs is not None and theirs != base else Counts())
     return SyncStatus(repo.remote, repo.notes().synced_at, to_send, to_receive, unreachable)
-
-
-def repository_of(store: Store) -> Path:
-    return Repo(store.layout).path
